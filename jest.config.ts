@@ -1,0 +1,32 @@
+import type { Config } from 'jest';
+
+// One Jest project per package. Sources are run from TypeScript directly (no build
+// needed); `@oncely/*` imports resolve to the sibling package's `src`.
+const moduleNameMapper = {
+  '^@oncely/core$': '<rootDir>/../core/src/index.ts',
+  '^@oncely/core/testing$': '<rootDir>/../core/src/testing/index.ts',
+  '^@oncely/dynamodb$': '<rootDir>/../dynamodb/src/index.ts',
+  '^@oncely/dynamodb-local$': '<rootDir>/../dynamodb-local/src/index.ts',
+  // ESM sources import siblings as `./x.js`; the test run maps that back to `./x.ts`.
+  '^(\\.{1,2}/.*)\\.js$': '$1',
+};
+
+const transform: Config['transform'] = {
+  '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/../../tsconfig.test.json' }],
+};
+
+const project = (name: string, extra: Partial<Config> = {}): Config => ({
+  displayName: name,
+  rootDir: `<rootDir>/packages/${name}`,
+  testMatch: ['<rootDir>/test/**/*.test.ts'],
+  testEnvironment: 'node',
+  moduleNameMapper,
+  transform,
+  ...extra,
+});
+
+const config: Config = {
+  projects: [project('core')],
+};
+
+export default config;

@@ -1,0 +1,65 @@
+import { canTakeOver, type IdempotencyRecord } from './record.js';
+import type { AcquireResult, Completion, FencedOutcome, IdempotencyStore, LockRequest } from './store.js';
+
+/**
+ * An `IdempotencyStore` in the process's memory, with the same semantics as the DynamoDB
+ * store: conditional acquire, owner-fenced complete and release, expiry. For unit tests and
+ * local runs; records do not outlive the process and are not shared between containers.
+ *
+ * @example
+ * ```ts
+ * const handler = makeIdempotent(fn, { store: new InMemoryStore() });
+ * ```
+ */
+export class InMemoryStore implements IdempotencyStore {
+  readonly #records = new Map<string, IdempotencyRecord>();
+
+  async acquire(lock: LockRequest): Promise<AcquireResult> {
+    const existing = this.#records.get(lock.key);
+    if (existing && existing.owner !== lock.owner && !canTakeOver(existing, lock.nowMs)) {
+      return { acquired: false, existing: { ...existing } };
+    }
+    this.#records.set(lock.key, {
+      key: lock.key,
+      status: 'INPROGRESS',
+      expiresAtSec: lock.expiresAtSec,
+      lockedUntilMs: lock.lockedUntilMs,
+      validation: lock.validation,
+      owner: lock.owner,
+    });
+    return { acquired: true };
+  }
+
+  async complete(completion: Completion): Promise<FencedOutcome> {
+    const existing = this.#records.get(completion.key);
+    if (existing?.owner !== completion.owner) return 'lock-lost';
+    this.#records.set(completion.key, {
+      ...existing,
+      status: 'COMPLETED',
+      expiresAtSec: completion.expiresAtSec,
+      lockedUntilMs: undefined,
+      data: completion.data,
+    });
+    return 'ok';
+  }
+
+  async release(key: string, owner: string): Promise<FencedOutcome> {
+    const existing = this.#records.get(key);
+    if (existing === undefined) return 'ok';
+    if (existing.owner !== owner) return 'lock-lost';
+    this.#records.delete(key);
+    return 'ok';
+  }
+
+  async get(key: string): Promise<IdempotencyRecord | undefined> {
+    // Like DynamoDB, whose TTL sweep lags by hours, an expired record is still returned:
+    // callers judge expiry with `isRecordExpired`.
+    const existing = this.#records.get(key);
+    return existing && { ...existing };
+  }
+
+  /** Number of records held, expired ones included. */
+  get size(): number {
+    return this.#records.size;
+  }
+}

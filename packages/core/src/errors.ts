@@ -1,0 +1,116 @@
+const brand = Symbol.for('oncely.IdempotencyError');
+
+interface ErrorDetails {
+  /** The idempotency key the error is about, when one was derived. */
+  key?: string | undefined;
+  cause?: unknown;
+}
+
+/**
+ * Base class of every error oncely throws. Carries the idempotency key (when one was
+ * derived) and the original error as `cause`.
+ *
+ * @example
+ * ```ts
+ * try { await handler(event, context); } catch (e) {
+ *   if (isIdempotencyError(e)) console.log(e.code, e.key);
+ * }
+ * ```
+ */
+export class IdempotencyError extends Error {
+  override name: string = 'IdempotencyError';
+  readonly code: string = 'idempotency.error';
+  readonly key: string | undefined;
+  readonly [brand] = true;
+
+  constructor(message: string, details: ErrorDetails = {}) {
+    super(message, details.cause === undefined ? undefined : { cause: details.cause });
+    this.key = details.key;
+  }
+}
+
+/**
+ * A call with the same key holds the lock and has not finished yet.
+ *
+ * @example
+ * ```ts
+ * if (e instanceof IdempotencyAlreadyInProgressError) return { statusCode: 409 };
+ * ```
+ */
+export class IdempotencyAlreadyInProgressError extends IdempotencyError {
+  override name = 'IdempotencyAlreadyInProgressError' as const;
+  override readonly code = 'idempotency.alreadyInProgress';
+  /** Epoch milliseconds until which the running call holds the lock, when known. */
+  readonly lockedUntilMs: number | undefined;
+
+  constructor(message: string, details: ErrorDetails & { lockedUntilMs?: number | undefined }) {
+    super(message, details);
+    this.lockedUntilMs = details.lockedUntilMs;
+  }
+}
+
+/**
+ * A replay carries the key of an earlier call but a different value at `validatePath`.
+ *
+ * @example
+ * ```ts
+ * if (e instanceof IdempotencyValidationError) return { statusCode: 422 };
+ * ```
+ */
+export class IdempotencyValidationError extends IdempotencyError {
+  override name = 'IdempotencyValidationError' as const;
+  override readonly code = 'idempotency.validation';
+}
+
+/**
+ * No idempotency key could be derived from the payload (empty key path with
+ * `requireKey: true`, a failing JMESPath function, a missing scope).
+ *
+ * @example
+ * ```ts
+ * if (e instanceof IdempotencyKeyError) return { statusCode: 400 };
+ * ```
+ */
+export class IdempotencyKeyError extends IdempotencyError {
+  override name = 'IdempotencyKeyError' as const;
+  override readonly code = 'idempotency.key';
+}
+
+/**
+ * The store failed, or a result could not be stored.
+ *
+ * @example
+ * ```ts
+ * if (e instanceof IdempotencyPersistenceError) logger.error('store down', { key: e.key });
+ * ```
+ */
+export class IdempotencyPersistenceError extends IdempotencyError {
+  override name = 'IdempotencyPersistenceError' as const;
+  override readonly code = 'idempotency.persistence';
+}
+
+/**
+ * The options given to a wrapper are invalid. Thrown when the wrapper is built.
+ *
+ * @example
+ * ```ts
+ * makeIdempotent(fn, { store, expiresAfterSeconds: -1 }); // throws IdempotencyConfigError
+ * ```
+ */
+export class IdempotencyConfigError extends IdempotencyError {
+  override name = 'IdempotencyConfigError' as const;
+  override readonly code = 'idempotency.config';
+}
+
+/**
+ * True for any oncely error, also when it comes from another copy of the package
+ * (an ESM and a CJS copy in one bundle break `instanceof`).
+ *
+ * @example
+ * ```ts
+ * if (isIdempotencyError(e) && e.code === 'idempotency.alreadyInProgress') retryLater();
+ * ```
+ */
+export const isIdempotencyError = (value: unknown): value is IdempotencyError =>
+  value instanceof IdempotencyError ||
+  (typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[brand] === true);

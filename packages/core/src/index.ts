@@ -1,0 +1,28 @@
+export type { KeyOrder } from './canonicalJson.js';
+export { canonicalJson } from './canonicalJson.js';
+export type { HeldLock, LambdaContextLike, Start } from './engine.js';
+export { findLambdaContext, IdempotencyEngine } from './engine.js';
+export {
+  IdempotencyAlreadyInProgressError,
+  IdempotencyConfigError,
+  IdempotencyError,
+  IdempotencyKeyError,
+  IdempotencyPersistenceError,
+  IdempotencyValidationError,
+  isIdempotencyError,
+} from './errors.js';
+export { InMemoryStore } from './InMemoryStore.js';
+export { idempotent } from './idempotent.js';
+export type { HashAlgorithm } from './key.js';
+export { hashValue, idempotencyKey, isMissingKey } from './key.js';
+export type { CachedResult } from './localCache.js';
+export { LocalCache } from './localCache.js';
+export type { IdempotencyLogger } from './logger.js';
+export { silentLogger } from './logger.js';
+export { defaultKeyPrefix, makeIdempotent } from './makeIdempotent.js';
+export type { IdempotencyOptions, ResolvedOptions, WaitWhenInProgress } from './options.js';
+export { resolveOptions } from './options.js';
+export type { IdempotencyRecord, RecordStatus } from './record.js';
+export { canTakeOver, isCompleted, isLockExpired, isRecordExpired } from './record.js';
+export { decodeResult, encodeResult } from './result.js';
+export type { AcquireResult, Completion, FencedOutcome, IdempotencyStore, LockRequest } from './store.js';

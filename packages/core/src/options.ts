@@ -1,0 +1,275 @@
+import { search } from '@aws-lambda-powertools/jmespath';
+import { PowertoolsFunctions } from '@aws-lambda-powertools/jmespath/functions';
+import { IdempotencyConfigError } from './errors.js';
+import type { HashAlgorithm } from './key.js';
+import { LocalCache } from './localCache.js';
+import { type IdempotencyLogger, silentLogger } from './logger.js';
+import type { IdempotencyRecord } from './record.js';
+import type { IdempotencyStore } from './store.js';
+
+/** Wait for a running call with the same key instead of failing at once. */
+export interface WaitWhenInProgress {
+  wait: true;
+  /** Give up (with `IdempotencyAlreadyInProgressError`) after this long. Default 10 000. */
+  maxWaitMs?: number;
+}
+
+/**
+ * The one options object of `makeIdempotent`, `@idempotent` and the Middy middleware.
+ * Validated when the wrapper is built.
+ *
+ * @example
+ * ```ts
+ * const options: IdempotencyOptions<{ body: { orderId: string } }> = {
+ *   store, keyPath: 'body.orderId', expiresAfterSeconds: 3600,
+ * };
+ * ```
+ */
+export interface IdempotencyOptions<TPayload = unknown, TResult = unknown> {
+  /** Where records live. Required. */
+  store: IdempotencyStore;
+  /** JMESPath into the payload selecting the key material (Powertools functions available). Default: the whole payload. */
+  keyPath?: string;
+  /** Typed extractor of the key material; an alternative to `keyPath`. */
+  key?: (payload: TPayload) => unknown;
+  /** JMESPath of a payload part that replays must repeat unchanged. */
+  validatePath?: string;
+  /** Lifetime of a completed record, in seconds. Default 3600. */
+  expiresAfterSeconds?: number;
+  /** What a call does when the same key is in progress: `'throw'` (default) or wait for its result. */
+  whenInProgress?: 'throw' | WaitWhenInProgress;
+  /** Keep completed results in this container; `false` (default) turns it off. */
+  localCache?: false | { maxEntries?: number; maxBytes?: number };
+  /** `true`: a payload whose key material is empty fails with `IdempotencyKeyError`. Default `false` (runs without idempotency, with a warning). */
+  requireKey?: boolean;
+  /** Digest of keys and validation values. Default `'sha256'`; `'md5'` gives Powertools-identical keys. */
+  hash?: HashAlgorithm;
+  /** Key prefix. Default: the Lambda function name and the wrapped function's name. */
+  keyPrefix?: string;
+  /** Tenant or caller the key belongs to; part of the key. `undefined` at run time is an `IdempotencyKeyError`. */
+  scope?: (payload: TPayload, context: unknown) => string | undefined;
+  /** Maps a stored result before a replay returns it. */
+  onReplay?: (response: TResult, record: IdempotencyRecord) => TResult;
+  /** Where decisions are logged (`debug`/`info`/`warn`/`error`). Default: silent. */
+  logger?: IdempotencyLogger;
+  /** Index of the argument that carries the payload. Default 0 (the Lambda event). */
+  payloadArgument?: number;
+  /** How long a lock is held when the call has no Lambda context. Default 60 000. */
+  lockDurationMs?: number;
+}
+
+/** Options after validation: defaults filled, JMESPath compiled, frozen. */
+export interface ResolvedOptions {
+  readonly store: IdempotencyStore;
+  /** Describes the key selection in messages: the JMESPath, `key()`, or `the whole payload`. */
+  readonly keySource: string;
+  readonly selectKey: (payload: unknown) => unknown;
+  readonly selectValidation: ((payload: unknown) => unknown) | undefined;
+  readonly expiresAfterSeconds: number;
+  readonly maxWaitMs: number | undefined;
+  readonly localCache: LocalCache | undefined;
+  readonly requireKey: boolean;
+  readonly hash: HashAlgorithm;
+  readonly keyPrefix: string | undefined;
+  readonly scope: ((payload: unknown, context: unknown) => string | undefined) | undefined;
+  readonly onReplay: ((response: unknown, record: IdempotencyRecord) => unknown) | undefined;
+  readonly logger: IdempotencyLogger;
+  readonly payloadArgument: number;
+  readonly lockDurationMs: number;
+  readonly disabled: boolean;
+}
+
+const knownOptions = new Set([
+  'store',
+  'keyPath',
+  'key',
+  'validatePath',
+  'expiresAfterSeconds',
+  'whenInProgress',
+  'localCache',
+  'requireKey',
+  'hash',
+  'keyPrefix',
+  'scope',
+  'onReplay',
+  'logger',
+  'payloadArgument',
+  'lockDurationMs',
+]);
+
+const fail = (option: string, value: unknown, allowed: string): never => {
+  throw new IdempotencyConfigError(`Option "${option}" is ${describe(value)}; ${allowed}.`);
+};
+
+const describe = (value: unknown): string => {
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'function') return 'a function';
+  if (value === null || typeof value !== 'object') return String(value);
+  return Array.isArray(value) ? 'an array' : 'an object';
+};
+
+const parseStore = (value: unknown): IdempotencyStore => {
+  const store = value as Partial<IdempotencyStore> | undefined;
+  const methods = ['acquire', 'complete', 'release', 'get'] as const;
+  if (typeof store !== 'object' || store === null || methods.some((m) => typeof store[m] !== 'function')) {
+    return fail(
+      'store',
+      value,
+      'pass an IdempotencyStore such as new DynamoDBStore({ tableName }) or new InMemoryStore()',
+    );
+  }
+  return store as IdempotencyStore;
+};
+
+const jmespathOptions = { customFunctions: new PowertoolsFunctions() };
+
+// `search` parses once and caches the tree by expression, so compiling here means every
+// request reuses the parsed expression. Running it on `{}` also surfaces unknown functions
+// and wrong arities; type errors on the empty object are expected and ignored.
+const compileJmesPath = (option: string, expression: unknown): ((payload: unknown) => unknown) => {
+  if (typeof expression !== 'string' || expression.trim() === '') {
+    return fail(option, expression, 'use a non-empty JMESPath expression such as "body.orderId"');
+  }
+  try {
+    search(expression, {}, jmespathOptions);
+  } catch (error) {
+    const name = (error as Error).name;
+    if (name !== 'JMESPathTypeError') {
+      throw new IdempotencyConfigError(
+        `Option "${option}" is not a valid JMESPath expression (${JSON.stringify(expression)}): ${(error as Error).message}`,
+        { cause: error },
+      );
+    }
+  }
+  return (payload) => search(expression, payload as Parameters<typeof search>[1], jmespathOptions);
+};
+
+const parsePositive = (option: string, value: unknown, fallback: number, unit: string): number => {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+    return fail(option, value, `use a positive number of ${unit}`);
+  }
+  return value;
+};
+
+const parseFunction = <F>(option: string, value: unknown): F | undefined => {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'function') return fail(option, value, 'use a function');
+  return value as F;
+};
+
+const parseMaxWaitMs = (value: unknown): number | undefined => {
+  if (value === undefined || value === 'throw') return undefined;
+  const wait = value as Partial<WaitWhenInProgress>;
+  if (typeof value !== 'object' || value === null || wait.wait !== true) {
+    return fail('whenInProgress', value, "use 'throw' or { wait: true, maxWaitMs }");
+  }
+  return parsePositive('whenInProgress.maxWaitMs', wait.maxWaitMs, 10_000, 'milliseconds');
+};
+
+const parseLocalCache = (value: unknown): LocalCache | undefined => {
+  if (value === undefined || value === false) return undefined;
+  if (typeof value !== 'object' || value === null) {
+    return fail('localCache', value, 'use false or { maxEntries, maxBytes }');
+  }
+  const limits = value as { maxEntries?: unknown; maxBytes?: unknown };
+  return new LocalCache({
+    maxEntries: parsePositive('localCache.maxEntries', limits.maxEntries, 256, 'entries'),
+    maxBytes: parsePositive('localCache.maxBytes', limits.maxBytes, 8 * 1024 * 1024, 'bytes'),
+  });
+};
+
+const parseHash = (value: unknown): HashAlgorithm => {
+  if (value === undefined) return 'sha256';
+  if (value !== 'sha256' && value !== 'md5') return fail('hash', value, "use 'sha256' or 'md5'");
+  return value;
+};
+
+const parseBoolean = (option: string, value: unknown, fallback: boolean): boolean => {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'boolean') return fail(option, value, 'use true or false');
+  return value;
+};
+
+const parsePayloadArgument = (value: unknown): number => {
+  if (value === undefined) return 0;
+  if (!Number.isInteger(value) || (value as number) < 0) {
+    return fail('payloadArgument', value, 'use the index of an argument (0, 1, …)');
+  }
+  return value as number;
+};
+
+const parseKeyPrefix = (value: unknown): string | undefined => {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || value.trim() === '') return fail('keyPrefix', value, 'use a non-empty string');
+  return value;
+};
+
+const parseLogger = (value: unknown): IdempotencyLogger => {
+  if (value === undefined) return silentLogger;
+  const logger = value as Partial<IdempotencyLogger>;
+  const methods = ['debug', 'info', 'warn', 'error'] as const;
+  if (typeof value !== 'object' || value === null || methods.some((m) => typeof logger[m] !== 'function')) {
+    return fail('logger', value, 'use an object with debug, info, warn and error methods (the Powertools Logger fits)');
+  }
+  return logger as IdempotencyLogger;
+};
+
+const parseKeySelection = (input: Record<string, unknown>): Pick<ResolvedOptions, 'keySource' | 'selectKey'> => {
+  if (input.keyPath !== undefined && input.key !== undefined) {
+    throw new IdempotencyConfigError('Options "keyPath" and "key" are both set; use one of them.');
+  }
+  if (input.keyPath !== undefined) {
+    return {
+      keySource: `keyPath ${JSON.stringify(input.keyPath)}`,
+      selectKey: compileJmesPath('keyPath', input.keyPath),
+    };
+  }
+  const extract = parseFunction<(payload: unknown) => unknown>('key', input.key);
+  if (extract) return { keySource: 'the key() extractor', selectKey: extract };
+  return { keySource: 'the whole payload', selectKey: (payload) => payload };
+};
+
+/**
+ * Checks an options object, fills defaults, compiles JMESPath, and freezes the result.
+ * Throws `IdempotencyConfigError` naming the option, the value and what is allowed.
+ *
+ * @example
+ * ```ts
+ * const resolved = resolveOptions({ store: new InMemoryStore(), keyPath: 'body.id' });
+ * ```
+ */
+export const resolveOptions = (
+  // biome-ignore lint/suspicious/noExplicitAny: any payload and result type is accepted here
+  options: IdempotencyOptions<any, any>,
+  env: Record<string, string | undefined> = process.env,
+): ResolvedOptions => {
+  if (typeof options !== 'object' || options === null) {
+    return fail('options', options, 'pass an options object with at least { store }');
+  }
+  const input = options as unknown as Record<string, unknown>;
+  const unknown = Object.keys(input).filter((name) => !knownOptions.has(name));
+  if (unknown.length > 0) {
+    throw new IdempotencyConfigError(
+      `Unknown option${unknown.length > 1 ? 's' : ''} ${unknown.map((n) => `"${n}"`).join(', ')}; known options: ${[...knownOptions].join(', ')}.`,
+    );
+  }
+  return Object.freeze({
+    store: parseStore(input.store),
+    ...parseKeySelection(input),
+    selectValidation:
+      input.validatePath === undefined ? undefined : compileJmesPath('validatePath', input.validatePath),
+    expiresAfterSeconds: parsePositive('expiresAfterSeconds', input.expiresAfterSeconds, 3600, 'seconds'),
+    maxWaitMs: parseMaxWaitMs(input.whenInProgress),
+    localCache: parseLocalCache(input.localCache),
+    requireKey: parseBoolean('requireKey', input.requireKey, false),
+    hash: parseHash(input.hash),
+    keyPrefix: parseKeyPrefix(input.keyPrefix),
+    scope: parseFunction<ResolvedOptions['scope']>('scope', input.scope),
+    onReplay: parseFunction<ResolvedOptions['onReplay']>('onReplay', input.onReplay),
+    logger: parseLogger(input.logger),
+    payloadArgument: parsePayloadArgument(input.payloadArgument),
+    lockDurationMs: parsePositive('lockDurationMs', input.lockDurationMs, 60_000, 'milliseconds'),
+    disabled: env.ONCELY_DISABLED === 'true',
+  });
+};

@@ -1,0 +1,56 @@
+import type { IdempotencyRecord } from './record.js';
+
+/** What `acquire` asks the store to write: a new INPROGRESS record owned by `owner`. */
+export interface LockRequest {
+  key: string;
+  owner: string;
+  /** The lock is held until this epoch millisecond. */
+  lockedUntilMs: number;
+  /** The record is void after this epoch second (its TTL). */
+  expiresAtSec: number;
+  validation?: string | undefined;
+  /** The caller's clock, so the store and the engine agree on what has expired. */
+  nowMs: number;
+}
+
+/** `acquired: false` carries the record that holds the key, read in the same round trip. */
+export type AcquireResult = { acquired: true } | { acquired: false; existing: IdempotencyRecord };
+
+/** What `complete` writes over the caller's own INPROGRESS record. */
+export interface Completion {
+  key: string;
+  owner: string;
+  /** The result as JSON text; absent when the result was `undefined`. */
+  data?: string | undefined;
+  expiresAtSec: number;
+}
+
+/**
+ * Outcome of an owner-fenced write: `lock-lost` means another call holds the key now
+ * (or it is gone) and nothing was written.
+ */
+export type FencedOutcome = 'ok' | 'lock-lost';
+
+/**
+ * Where idempotency records live. Every implementation must pass the store contract suite
+ * (`runStoreContract` from `@oncely/core/testing`).
+ *
+ * - `acquire` writes the lock when the key is free, its record expired, its lock expired, or
+ *   the lock already names `owner` (an SDK retry of our own write after an ambiguous error);
+ *   otherwise it returns the existing record.
+ * - `complete` and `release` act only while `owner` still holds the record.
+ * - `get` is strongly consistent.
+ * - Stores throw only for real failures, as `IdempotencyPersistenceError` with the cause.
+ *
+ * @example
+ * ```ts
+ * const result = await store.acquire({ key, owner, lockedUntilMs, expiresAtSec, nowMs: Date.now() });
+ * if (!result.acquired) console.log(result.existing.status);
+ * ```
+ */
+export interface IdempotencyStore {
+  acquire(lock: LockRequest): Promise<AcquireResult>;
+  complete(completion: Completion): Promise<FencedOutcome>;
+  release(key: string, owner: string): Promise<FencedOutcome>;
+  get(key: string): Promise<IdempotencyRecord | undefined>;
+}

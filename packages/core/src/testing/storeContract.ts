@@ -1,0 +1,220 @@
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import type { IdempotencyStore, LockRequest } from '../store.js';
+
+/** One behaviour every `IdempotencyStore` must have. Framework-agnostic: it throws on failure. */
+export interface StoreContractCase {
+  name: string;
+  run(store: IdempotencyStore): Promise<void>;
+}
+
+const HOUR_SEC = 3600;
+
+const lockFor = (key: string, nowMs: number, overrides: Partial<LockRequest> = {}): LockRequest => ({
+  key,
+  owner: randomUUID(),
+  nowMs,
+  lockedUntilMs: nowMs + 30_000,
+  expiresAtSec: Math.floor(nowMs / 1000) + HOUR_SEC,
+  ...overrides,
+});
+
+// Each case uses fresh keys, so one store (one table) can serve the whole suite.
+const freshKey = (): string => `contract#${randomUUID()}`;
+
+/**
+ * The behaviours that make a store safe for exactly-once execution. Run them with your test
+ * framework against any `IdempotencyStore`.
+ *
+ * @example
+ * ```ts
+ * import { storeContract } from '@oncely/core/testing';
+ * test.each(storeContract.map((c) => [c.name, c] as const))('%s', (_name, c) => c.run(store));
+ * ```
+ */
+export const storeContract: readonly StoreContractCase[] = [
+  {
+    name: 'acquires a key nobody holds',
+    async run(store) {
+      const nowMs = Date.now();
+      const lock = lockFor(freshKey(), nowMs, { validation: 'v-hash' });
+      assert.deepEqual(await store.acquire(lock), { acquired: true });
+      const record = await store.get(lock.key);
+      assert.equal(record?.status, 'INPROGRESS');
+      assert.equal(record?.owner, lock.owner);
+      assert.equal(record?.lockedUntilMs, lock.lockedUntilMs);
+      assert.equal(record?.expiresAtSec, lock.expiresAtSec);
+      assert.equal(record?.validation, 'v-hash');
+    },
+  },
+  {
+    name: 'refuses a live lock and returns the holder’s record',
+    async run(store) {
+      const nowMs = Date.now();
+      const first = lockFor(freshKey(), nowMs);
+      await store.acquire(first);
+      const second = await store.acquire(lockFor(first.key, nowMs));
+      assert.equal(second.acquired, false);
+      if (second.acquired) return;
+      assert.equal(second.existing.key, first.key);
+      assert.equal(second.existing.status, 'INPROGRESS');
+      assert.equal(second.existing.owner, first.owner);
+      assert.equal(second.existing.lockedUntilMs, first.lockedUntilMs);
+    },
+  },
+  {
+    name: 'refuses a live completed record and returns it with its data',
+    async run(store) {
+      const nowMs = Date.now();
+      const first = lockFor(freshKey(), nowMs);
+      await store.acquire(first);
+      await store.complete({ key: first.key, owner: first.owner, data: '{"ok":1}', expiresAtSec: first.expiresAtSec });
+      const second = await store.acquire(lockFor(first.key, nowMs));
+      assert.equal(second.acquired, false);
+      if (second.acquired) return;
+      assert.equal(second.existing.status, 'COMPLETED');
+      assert.equal(second.existing.data, '{"ok":1}');
+    },
+  },
+  {
+    name: 'takes over an INPROGRESS record whose lock expired',
+    async run(store) {
+      const nowMs = Date.now();
+      const stale = lockFor(freshKey(), nowMs - 60_000, { lockedUntilMs: nowMs - 1 });
+      await store.acquire(stale);
+      const takeover = lockFor(stale.key, nowMs);
+      assert.deepEqual(await store.acquire(takeover), { acquired: true });
+      assert.equal((await store.get(stale.key))?.owner, takeover.owner);
+    },
+  },
+  {
+    name: 'takes over a completed record whose TTL passed',
+    async run(store) {
+      const nowMs = Date.now();
+      const old = lockFor(freshKey(), nowMs, { expiresAtSec: Math.floor(nowMs / 1000) - 10 });
+      await store.acquire(old);
+      await store.complete({ key: old.key, owner: old.owner, data: '1', expiresAtSec: Math.floor(nowMs / 1000) - 5 });
+      const fresh = lockFor(old.key, nowMs);
+      assert.deepEqual(await store.acquire(fresh), { acquired: true });
+      const record = await store.get(old.key);
+      assert.equal(record?.status, 'INPROGRESS');
+      assert.equal(record?.owner, fresh.owner);
+      assert.equal(record?.data, undefined);
+    },
+  },
+  {
+    name: 'lets the owner acquire its own lock again (a retry after an ambiguous write)',
+    async run(store) {
+      const nowMs = Date.now();
+      const lock = lockFor(freshKey(), nowMs);
+      await store.acquire(lock);
+      assert.deepEqual(await store.acquire(lock), { acquired: true });
+    },
+  },
+  {
+    name: 'completes the owner’s record with its data and expiry',
+    async run(store) {
+      const nowMs = Date.now();
+      const lock = lockFor(freshKey(), nowMs, { validation: 'v' });
+      await store.acquire(lock);
+      const expiresAtSec = lock.expiresAtSec + 60;
+      assert.equal(await store.complete({ key: lock.key, owner: lock.owner, data: '[1,2]', expiresAtSec }), 'ok');
+      const record = await store.get(lock.key);
+      assert.equal(record?.status, 'COMPLETED');
+      assert.equal(record?.data, '[1,2]');
+      assert.equal(record?.expiresAtSec, expiresAtSec);
+      assert.equal(record?.validation, 'v');
+    },
+  },
+  {
+    name: 'completes a record with an undefined result, which reads back without data',
+    async run(store) {
+      const lock = lockFor(freshKey(), Date.now());
+      await store.acquire(lock);
+      assert.equal(await store.complete({ key: lock.key, owner: lock.owner, expiresAtSec: lock.expiresAtSec }), 'ok');
+      const record = await store.get(lock.key);
+      assert.equal(record?.status, 'COMPLETED');
+      assert.equal(record?.data, undefined);
+    },
+  },
+  {
+    name: 'accepts the same completion twice (a retry after an ambiguous write)',
+    async run(store) {
+      const lock = lockFor(freshKey(), Date.now());
+      await store.acquire(lock);
+      const completion = { key: lock.key, owner: lock.owner, data: '"x"', expiresAtSec: lock.expiresAtSec };
+      assert.equal(await store.complete(completion), 'ok');
+      assert.equal(await store.complete(completion), 'ok');
+    },
+  },
+  {
+    name: 'refuses to complete for a caller whose lock was taken over, keeping the new record',
+    async run(store) {
+      const nowMs = Date.now();
+      const zombie = lockFor(freshKey(), nowMs - 60_000, { lockedUntilMs: nowMs - 1 });
+      await store.acquire(zombie);
+      const successor = lockFor(zombie.key, nowMs);
+      await store.acquire(successor);
+      await store.complete({
+        key: zombie.key,
+        owner: successor.owner,
+        data: '"B"',
+        expiresAtSec: successor.expiresAtSec,
+      });
+      const late = { key: zombie.key, owner: zombie.owner, data: '"A"', expiresAtSec: zombie.expiresAtSec };
+      assert.equal(await store.complete(late), 'lock-lost');
+      const record = await store.get(zombie.key);
+      assert.equal(record?.data, '"B"');
+      assert.equal(record?.owner, successor.owner);
+    },
+  },
+  {
+    name: 'refuses to complete a key that has no record',
+    async run(store) {
+      const outcome = await store.complete({ key: freshKey(), owner: randomUUID(), data: '1', expiresAtSec: 2e9 });
+      assert.equal(outcome, 'lock-lost');
+    },
+  },
+  {
+    name: 'releases the owner’s lock so the key is free again',
+    async run(store) {
+      const nowMs = Date.now();
+      const lock = lockFor(freshKey(), nowMs);
+      await store.acquire(lock);
+      assert.equal(await store.release(lock.key, lock.owner), 'ok');
+      assert.equal(await store.get(lock.key), undefined);
+      assert.deepEqual(await store.acquire(lockFor(lock.key, nowMs)), { acquired: true });
+    },
+  },
+  {
+    name: 'refuses to release a lock held by someone else',
+    async run(store) {
+      const lock = lockFor(freshKey(), Date.now());
+      await store.acquire(lock);
+      assert.equal(await store.release(lock.key, randomUUID()), 'lock-lost');
+      assert.equal((await store.get(lock.key))?.owner, lock.owner);
+    },
+  },
+  {
+    name: 'treats releasing a key that is already gone as done (a retry after an ambiguous delete)',
+    async run(store) {
+      assert.equal(await store.release(freshKey(), randomUUID()), 'ok');
+    },
+  },
+  {
+    name: 'returns undefined from get for an unknown key',
+    async run(store) {
+      assert.equal(await store.get(freshKey()), undefined);
+    },
+  },
+  {
+    name: 'stores large and unicode results unchanged',
+    async run(store) {
+      const lock = lockFor(freshKey(), Date.now());
+      await store.acquire(lock);
+      const data = JSON.stringify({ text: 'zß水🙂'.repeat(5000), n: [1, 2, 3] });
+      await store.complete({ key: lock.key, owner: lock.owner, data, expiresAtSec: lock.expiresAtSec });
+      assert.equal((await store.get(lock.key))?.data, data);
+    },
+  },
+];

@@ -1,0 +1,88 @@
+import { createHash } from 'node:crypto';
+import { canonicalJson, hashValue } from '@oncely/core';
+import fc from 'fast-check';
+
+const shuffleKeys = (value: unknown, seed: number): unknown => {
+  if (Array.isArray(value)) return value.map((item) => shuffleKeys(item, seed));
+  if (value === null || typeof value !== 'object') return value;
+  const entries = Object.entries(value as Record<string, unknown>);
+  entries.sort((a, b) => ((a[0].length * 31 + seed) % 7) - ((b[0].length * 31 + seed) % 7) || (seed % 2 ? 1 : -1));
+  return Object.fromEntries(entries.reverse().map(([k, v]) => [k, shuffleKeys(v, seed + 1)]));
+};
+
+describe('canonicalJson', () => {
+  it('sorts object keys recursively by code unit', () => {
+    expect(canonicalJson({ b: 1, a: [{ d: 2, c: 3 }], B: true })).toBe('{"B":true,"a":[{"c":3,"d":2}],"b":1}');
+  });
+
+  it('gives {a, A} the same text in either order', () => {
+    expect(canonicalJson({ a: 1, A: 2 })).toBe(canonicalJson({ A: 2, a: 1 }));
+  });
+
+  it('orders keys case-insensitively for Powertools compatibility, with a code-unit tie-break', () => {
+    expect(canonicalJson({ b: 1, A: 2 }, 'caseInsensitive')).toBe('{"A":2,"b":1}');
+    expect(canonicalJson({ B: 1, a: 2 }, 'caseInsensitive')).toBe('{"a":2,"B":1}');
+    expect(canonicalJson({ a: 1, A: 2 }, 'caseInsensitive')).toBe(canonicalJson({ A: 2, a: 1 }, 'caseInsensitive'));
+  });
+
+  it('follows JSON.stringify for dates, undefined, functions and non-finite numbers', () => {
+    const value = { at: new Date(0), gone: undefined, fn: () => 1, list: [undefined, Number.NaN, 1] };
+    expect(canonicalJson(value)).toBe('{"at":"1970-01-01T00:00:00.000Z","list":[null,null,1]}');
+    expect(canonicalJson(undefined)).toBeUndefined();
+  });
+
+  it('rejects BigInt and cycles with a TypeError', () => {
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+    expect(() => canonicalJson({ n: 1n })).toThrow(TypeError);
+    expect(() => canonicalJson(cyclic)).toThrow(/circular/);
+  });
+
+  it('accepts the same object twice when it is not a cycle', () => {
+    const shared = { x: 1 };
+    expect(canonicalJson({ a: shared, b: shared })).toBe('{"a":{"x":1},"b":{"x":1}}');
+  });
+
+  it('parses back to a value deep-equal to JSON.parse(JSON.stringify(value))', () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), (value) => {
+        expect(JSON.parse(canonicalJson(value) ?? 'null')).toEqual(JSON.parse(JSON.stringify(value) ?? 'null'));
+      }),
+    );
+  });
+});
+
+describe('hashValue', () => {
+  it('gives equal JSON values in any key order the same hash', () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), fc.nat(), (value, seed) => {
+        expect(hashValue(shuffleKeys(value, seed), 'sha256')).toBe(hashValue(value, 'sha256'));
+      }),
+    );
+  });
+
+  it('gives different JSON values different hashes', () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), fc.jsonValue(), (a, b) => {
+        fc.pre(canonicalJson(a) !== canonicalJson(b));
+        expect(hashValue(a, 'sha256')).not.toBe(hashValue(b, 'sha256'));
+      }),
+    );
+  });
+
+  it('separates a scoped value from the same value in another scope or without one', () => {
+    const value = { orderId: 'o-1' };
+    const hashes = new Set([
+      hashValue(value, 'sha256'),
+      hashValue(value, 'sha256', 't1'),
+      hashValue(value, 'sha256', 't2'),
+    ]);
+    expect(hashes.size).toBe(3);
+  });
+
+  it('matches the Powertools digest (md5, base64 of the deep-sorted JSON) in md5 mode', () => {
+    // Powertools: createHash('md5').update(JSON.stringify(deepSort(payload))).digest('base64')
+    const expected = createHash('md5').update('{"amount":10,"orderId":"o-1"}').digest('base64');
+    expect(hashValue({ orderId: 'o-1', amount: 10 }, 'md5')).toBe(expected);
+  });
+});
