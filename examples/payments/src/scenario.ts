@@ -51,7 +51,12 @@ export const runScenario = async (store: IdempotencyStore, requestCount: () => n
     const runsBefore = source.attempts;
     const requestsBefore = requestCount();
     const callerGot = await act();
-    rows.push({ step: name, callerGot, handlerRuns: source.attempts - runsBefore, requests: requestCount() - requestsBefore });
+    rows.push({
+      step: name,
+      callerGot,
+      handlerRuns: source.attempts - runsBefore,
+      requests: requestCount() - requestsBefore,
+    });
   };
 
   await step('first call (p-1, 100 EUR)', () => outcome(handler(capture('p-1', 100), lambdaContext(30_000))));
@@ -59,10 +64,14 @@ export const runScenario = async (store: IdempotencyStore, requestCount: () => n
 
   provider.delay(300);
   await step('20 concurrent duplicates, throw mode', async () =>
-    tally(await Promise.all(Array.from({ length: 20 }, () => outcome(handler(capture('p-2', 20), lambdaContext(30_000)))))),
+    tally(
+      await Promise.all(Array.from({ length: 20 }, () => outcome(handler(capture('p-2', 20), lambdaContext(30_000))))),
+    ),
   );
   await step('20 concurrent duplicates, wait mode', async () =>
-    tally(await Promise.all(Array.from({ length: 20 }, () => outcome(waiting(capture('p-3', 30), lambdaContext(30_000)))))),
+    tally(
+      await Promise.all(Array.from({ length: 20 }, () => outcome(waiting(capture('p-3', 30), lambdaContext(30_000))))),
+    ),
   );
   provider.delay(0);
 
@@ -108,7 +117,9 @@ export const runScenario = async (store: IdempotencyStore, requestCount: () => n
 export const formatTable = (rows: ScenarioRow[]): string => {
   const header = ['step', 'caller got', 'handler ran', 'store requests'];
   const cells = rows.map((row) => [row.step, row.callerGot, String(row.handlerRuns), String(row.requests)]);
-  const widths = header.map((title, column) => Math.max(title.length, ...cells.map((line) => (line[column] ?? '').length)));
+  const widths = header.map((title, column) =>
+    Math.max(title.length, ...cells.map((line) => (line[column] ?? '').length)),
+  );
   const line = (values: string[]) => values.map((value, column) => value.padEnd(widths[column] ?? 0)).join(' │ ');
   return [line(header), widths.map((width) => '─'.repeat(width)).join('─┼─'), ...cells.map(line)].join('\n');
 };
