@@ -10,6 +10,7 @@ import { hashValue, idempotencyKey, isMissingKey } from './key.js';
 import type { ResolvedOptions } from './options.js';
 import { canTakeOver, type IdempotencyRecord, isCompleted } from './record.js';
 import { decodeResult, encodeResult } from './result.js';
+import type { AcquireResult, LockRequest } from './store.js';
 
 /** The part of the Lambda context the engine reads. */
 export interface LambdaContextLike {
@@ -38,6 +39,7 @@ const COMPLETE_MAX_DELAY_MS = 1000;
 const DEADLINE_MARGIN_MS = 200;
 const WAIT_FIRST_DELAY_MS = 50;
 const WAIT_MAX_DELAY_MS = 1000;
+const ACQUIRE_MAX_ATTEMPTS = 3;
 // A refused lock whose record may be taken over is tried again; a store that keeps refusing is broken.
 const MAX_ACQUIRE_ATTEMPTS = 3;
 
@@ -141,16 +143,14 @@ export class IdempotencyEngine {
         lockedUntilMs: nowMs + (context ? Math.max(0, context.getRemainingTimeInMillis()) : options.lockDurationMs),
         validation,
       };
-      const acquired = await this.#store('taking the lock', key, () =>
-        options.store.acquire({
-          key,
-          owner: lock.owner,
-          lockedUntilMs: lock.lockedUntilMs,
-          expiresAtSec: Math.floor(nowMs / 1000) + options.expiresAfterSeconds,
-          validation,
-          nowMs,
-        }),
-      );
+      const acquired = await this.#acquire({
+        key,
+        owner: lock.owner,
+        lockedUntilMs: lock.lockedUntilMs,
+        expiresAtSec: Math.floor(nowMs / 1000) + options.expiresAfterSeconds,
+        validation,
+        nowMs,
+      });
       if (acquired.acquired) {
         options.logger.debug('Lock taken; running the call', { key });
         return { action: 'run', lock };
@@ -345,6 +345,40 @@ export class IdempotencyEngine {
         }
         logger.warn(`Storing the result failed (attempt ${attempt}); retrying`, { key: lock.key, error });
         await sleep(delayMs);
+      }
+    }
+  }
+
+  // A failed lock write may have been applied (a timeout, a 500 after the write). Writing the
+  // same owner again is safe, because the store admits its own owner; if every try fails, the
+  // lock is released (fenced on that owner) so no stray lock blocks the client's retry.
+  async #acquire(lock: LockRequest): Promise<AcquireResult> {
+    const { logger, store } = this.#options;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await store.acquire(lock);
+      } catch (error) {
+        if (attempt < ACQUIRE_MAX_ATTEMPTS) {
+          logger.warn(`Taking the lock failed (attempt ${attempt}); retrying with the same owner`, {
+            key: lock.key,
+            error,
+          });
+          await sleep(jitter(COMPLETE_BASE_DELAY_MS * 2 ** attempt));
+          continue;
+        }
+        await store.release(lock.key, lock.owner).catch((releaseError: unknown) => {
+          logger.error('Could not release a lock that may have been written; it frees itself when it expires', {
+            key: lock.key,
+            error: releaseError,
+          });
+        });
+        throw error instanceof IdempotencyError
+          ? error
+          : new IdempotencyPersistenceError(
+              `The idempotency store failed while taking the lock for key "${lock.key}": ${(error as Error).message}. ` +
+                'The call did not run; retry it.',
+              { key: lock.key, cause: error },
+            );
       }
     }
   }

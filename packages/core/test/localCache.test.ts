@@ -1,0 +1,88 @@
+import { InMemoryStore, LocalCache, makeIdempotent } from '@oncely/core';
+import { FaultyStore } from '@oncely/core/testing';
+
+const entry = (data: string, expiresAtSec = 2e9) => ({ data, expiresAtSec, validation: undefined });
+
+describe('LocalCache', () => {
+  it('evicts the least recently used entry beyond maxEntries', () => {
+    const cache = new LocalCache({ maxEntries: 2, maxBytes: 1e6 });
+    cache.set('a', entry('1'));
+    cache.set('b', entry('2'));
+    cache.get('a', 0);
+
+    cache.set('c', entry('3'));
+
+    expect(cache.get('b', 0)).toBeUndefined();
+    expect(cache.get('a', 0)?.data).toBe('1');
+    expect(cache.get('c', 0)?.data).toBe('3');
+  });
+
+  it('evicts old entries to stay within maxBytes and skips an entry larger than the whole cache', () => {
+    const cache = new LocalCache({ maxEntries: 100, maxBytes: 1000 });
+    cache.set('a', entry('x'.repeat(300)));
+    cache.set('b', entry('y'.repeat(300)));
+
+    cache.set('huge', entry('z'.repeat(10_000)));
+
+    expect(cache.size).toBe(1);
+    expect(cache.get('b', 0)).toBeDefined();
+    expect(cache.bytes).toBeLessThanOrEqual(1000);
+  });
+
+  it('never returns an expired entry', () => {
+    const cache = new LocalCache({ maxEntries: 10, maxBytes: 1e6 });
+    cache.set('a', entry('1', 100));
+
+    expect(cache.get('a', 100_000)).toBeUndefined();
+    expect(cache.size).toBe(0);
+  });
+});
+
+describe('local cache in the wrapper', () => {
+  it('answers a replay without a store request', async () => {
+    const store = new FaultyStore(new InMemoryStore());
+    const handler = makeIdempotent(async (_event?: unknown, _context?: unknown) => ({ ok: true }), {
+      store,
+      localCache: { maxEntries: 10 },
+    });
+    await handler({ id: 1 });
+    const requestsAfterFirst = { ...store.calls };
+
+    const replay = await handler({ id: 1 });
+
+    expect(replay).toEqual({ ok: true });
+    expect(store.calls).toEqual(requestsAfterFirst);
+  });
+
+  it('returns a fresh copy each time, so a caller mutating its replay cannot change the next one', async () => {
+    const handler = makeIdempotent(async (_event?: unknown, _context?: unknown) => ({ items: [1] }), {
+      store: new InMemoryStore(),
+      localCache: {},
+    });
+    await handler({ id: 1 });
+
+    const first = (await handler({ id: 1 })) as { items: number[] };
+    first.items.push(2);
+
+    expect(await handler({ id: 1 })).toEqual({ items: [1] });
+  });
+
+  it('caches a result replayed from the store', async () => {
+    const store = new FaultyStore(new InMemoryStore());
+    const writer = makeIdempotent(async (_event?: unknown, _context?: unknown) => 'stored', {
+      store,
+      keyPrefix: 'shared',
+    });
+    const reader = makeIdempotent(async (_event?: unknown, _context?: unknown) => 'not run', {
+      store,
+      keyPrefix: 'shared',
+      localCache: {},
+    });
+    await writer({ id: 1 });
+
+    await reader({ id: 1 });
+    await reader({ id: 1 });
+
+    expect(store.calls.acquire).toBe(2);
+  });
+});
