@@ -7,6 +7,7 @@ const moduleNameMapper = {
   '^@oncely/core/testing$': '<rootDir>/../core/src/testing/index.ts',
   '^@oncely/dynamodb$': '<rootDir>/../dynamodb/src/index.ts',
   '^@oncely/dynamodb-local$': '<rootDir>/../dynamodb-local/src/index.ts',
+  '^@oncely/middy$': '<rootDir>/../middy/src/index.ts',
   // ESM sources import siblings as `./x.js`; the test run maps that back to `./x.ts`.
   '^(\\.{1,2}/.*)\\.js$': '$1',
 };
@@ -25,8 +26,18 @@ const project = (name: string, extra: Partial<Config> = {}): Config => ({
   ...extra,
 });
 
+// Middy ships ESM only; Jest runs CommonJS, so its files are transpiled like ours.
+const esmDependencies: Partial<Config> = {
+  transform: {
+    ...transform,
+    '^.+\\.js$': ['ts-jest', { tsconfig: { allowJs: true, module: 'commonjs', isolatedModules: true } }],
+  },
+  transformIgnorePatterns: ['/node_modules/(?!(@middy|middy6|middy7)/)'],
+  resolver: '<rootDir>/../../scripts/jest-middy-resolver.cjs',
+};
+
 const config: Config = {
-  projects: [project('core')],
+  projects: [project('core'), project('middy', esmDependencies)],
 };
 
 export default config;

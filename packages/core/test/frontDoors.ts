@@ -3,8 +3,11 @@ import { type IdempotencyOptions, idempotent, makeIdempotent } from '@oncely/cor
 // biome-ignore lint/suspicious/noExplicitAny: handlers under test take any event
 export type Handler = (event: any, context?: any) => Promise<unknown>;
 
+/** A name and a way to put a handler behind that front door. */
+export type FrontDoor = [string, (fn: Handler, options: IdempotencyOptions) => Handler];
+
 /** The same handler behind each front door of the core package. */
-export const coreFrontDoors: [string, (fn: Handler, options: IdempotencyOptions) => Handler][] = [
+export const coreFrontDoors: FrontDoor[] = [
   ['makeIdempotent', (fn, options) => makeIdempotent(fn, options)],
   [
     '@idempotent (standard decorator)',

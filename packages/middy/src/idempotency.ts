@@ -1,0 +1,99 @@
+import type { MiddlewareObj, Request } from '@middy/core';
+import {
+  defaultKeyPrefix,
+  type HeldLock,
+  IdempotencyEngine,
+  type IdempotencyOptions,
+  type LambdaContextLike,
+  resolveOptions,
+} from '@oncely/core';
+
+// The key under which Powertools' `cleanupMiddlewares` looks for an idempotency cleanup:
+// a middleware that already calls it after an early return frees oncely's lock too.
+const POWERTOOLS_CLEANUP_KEY = 'powertools-for-aws.idempotency';
+const CLEANUP_KEY = 'oncely.cleanup';
+
+type Cleanup = (request: Request) => Promise<void>;
+
+const isLambdaContext = (value: unknown): value is LambdaContextLike =>
+  typeof (value as Partial<LambdaContextLike> | undefined)?.getRemainingTimeInMillis === 'function';
+
+/**
+ * Middy middleware: the handler runs at most once per idempotency key. `before` derives the
+ * key and takes the lock, answering a replay with the stored response as an early response
+ * (the handler and every later middleware are skipped); `after` stores the response; `onError`
+ * releases the lock so a retry can run. Same options as `makeIdempotent`.
+ *
+ * @example
+ * ```ts
+ * export const handler = middy(capture)
+ *   .use(httpJsonBodyParser())
+ *   .use(idempotency({ store, keyPath: 'body.paymentId', validatePath: 'body.amount' }));
+ * ```
+ */
+// biome-ignore lint/suspicious/noExplicitAny: the middleware fits any event and response
+export const idempotency = <TEvent = any, TResult = any>(
+  options: IdempotencyOptions<TEvent, TResult>,
+): MiddlewareObj<TEvent, TResult> => {
+  const engine = new IdempotencyEngine(resolveOptions(options), defaultKeyPrefix(''));
+  // One symbol per middleware instance: two oncely middlewares in one chain keep apart.
+  const lockSlot = Symbol('oncely.lock');
+
+  // Takes the lock out of the request, so `after` and `onError` act on it at most once.
+  const takeLock = (request: Request): HeldLock | undefined => {
+    const internal = request.internal as Record<string | symbol, unknown>;
+    const lock = internal[lockSlot] as HeldLock | undefined;
+    delete internal[lockSlot];
+    if (internal[CLEANUP_KEY] === cleanup) delete internal[CLEANUP_KEY];
+    if (internal[POWERTOOLS_CLEANUP_KEY] === cleanup) delete internal[POWERTOOLS_CLEANUP_KEY];
+    return lock;
+  };
+
+  const cleanup: Cleanup = async (request) => {
+    const lock = takeLock(request);
+    if (lock) await engine.abandon(lock);
+  };
+
+  return {
+    async before(request) {
+      const context = isLambdaContext(request.context) ? request.context : undefined;
+      const start = await engine.start(request.event, context);
+      if (start.action === 'replay') {
+        // `earlyResponse` (Middy >= 6) also short-circuits a stored `undefined`.
+        (request as { earlyResponse?: unknown }).earlyResponse = start.result;
+        return start.result as TResult;
+      }
+      if (start.action === 'run') {
+        const internal = request.internal as Record<string | symbol, unknown>;
+        internal[lockSlot] = start.lock;
+        internal[CLEANUP_KEY] = cleanup;
+        internal[POWERTOOLS_CLEANUP_KEY] = cleanup;
+      }
+      return undefined;
+    },
+    async after(request) {
+      const lock = takeLock(request);
+      if (lock) await engine.finish(lock, request.response);
+    },
+    async onError(request) {
+      await cleanup(request);
+    },
+  };
+};
+
+/**
+ * Releases the lock oncely took for this request. Call it from a middleware that returns
+ * early after oncely's `before` ran (Middy then skips `after` and `onError`, so the lock would
+ * stay until it expires). Powertools' `cleanupMiddlewares` does the same.
+ *
+ * @example
+ * ```ts
+ * const guard = { before: async (request) => {
+ *   if (!request.event.body) { await cleanupIdempotency(request); return { statusCode: 400 }; }
+ * } };
+ * ```
+ */
+export const cleanupIdempotency = async (request: Request): Promise<void> => {
+  const cleanup = (request.internal as Record<string, unknown>)[CLEANUP_KEY];
+  if (typeof cleanup === 'function') await (cleanup as Cleanup)(request);
+};

@@ -1,0 +1,1 @@
+export { cleanupIdempotency, idempotency } from './idempotency.js';
