@@ -36,8 +36,22 @@ const esmDependencies: Partial<Config> = {
   resolver: '<rootDir>/../../scripts/jest-middy-resolver.cjs',
 };
 
+const integration: Partial<Config> = {
+  setupFilesAfterEnv: ['<rootDir>/../../scripts/jest-integration-timeout.cjs'],
+};
+
 const config: Config = {
-  projects: [project('core'), project('middy', esmDependencies)],
+  projects: [
+    project('core'),
+    project('middy', esmDependencies),
+    project('dynamodb-local', integration),
+    project('dynamodb', {
+      // One DynamoDB Local for the whole project; each test file makes its own table.
+      globalSetup: '<rootDir>/../dynamodb-local/jest/globalSetup.cjs',
+      globalTeardown: '<rootDir>/../dynamodb-local/jest/globalTeardown.cjs',
+      ...integration,
+    }),
+  ],
 };
 
 export default config;

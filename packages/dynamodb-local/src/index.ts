@@ -1,0 +1,10 @@
+export type { TestTable, TestTableOptions } from './createTestTable.js';
+export { createTestTable } from './createTestTable.js';
+export type { DynamoDBLocalJar } from './findDynamoDBLocalJar.js';
+export { findDynamoDBLocalJar } from './findDynamoDBLocalJar.js';
+export { findJava } from './findJava.js';
+export { freePort } from './freePort.js';
+export { localClientConfig } from './localClientConfig.js';
+export { ENDPOINT_ENV, localEndpoint } from './localEndpoint.js';
+export type { DynamoDBLocal, DynamoDBLocalOptions } from './startDynamoDBLocal.js';
+export { startDynamoDBLocal } from './startDynamoDBLocal.js';

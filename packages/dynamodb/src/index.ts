@@ -1,0 +1,6 @@
+export type { CreateIdempotencyTableOptions } from './createIdempotencyTable.js';
+export { createIdempotencyTable } from './createIdempotencyTable.js';
+export { DynamoDBStore } from './DynamoDBStore.js';
+export type { AttributeNames } from './layout.js';
+export { defaultAttributeNames } from './layout.js';
+export type { DynamoDBStoreOptions, SortKeyOptions } from './options.js';

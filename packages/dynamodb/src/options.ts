@@ -1,0 +1,109 @@
+import type { DynamoDBClient, DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
+import { IdempotencyConfigError } from '@oncely/core';
+import { type AttributeNames, defaultAttributeNames, type TableLayout } from './layout.js';
+
+/**
+ * Sort-key mode (Powertools' `sortKeyAttr` and `staticPkValue`).
+ *
+ * @example
+ * ```ts
+ * new DynamoDBStore({ tableName: 'shared', sortKey: { attribute: 'sk', partitionValue: 'idempotency' } });
+ * ```
+ */
+export interface SortKeyOptions {
+  /** The sort key attribute; holds the idempotency key. */
+  attribute: string;
+  /** Value of the partition key on every record. Default `'idempotency'`. */
+  partitionValue?: string;
+}
+
+/**
+ * Options of `DynamoDBStore`, checked once in its constructor.
+ *
+ * @example
+ * ```ts
+ * const options: DynamoDBStoreOptions = { tableName: 'idempotency', compressAboveBytes: 8192 };
+ * ```
+ */
+export interface DynamoDBStoreOptions {
+  tableName: string;
+  /** A client to use; otherwise one is created from `clientConfig`. */
+  client?: DynamoDBClient;
+  /** Configuration of the client created when `client` is not given. */
+  clientConfig?: DynamoDBClientConfig;
+  /** Attribute names; defaults to the Powertools layout (`id`, `expiration`, ...) plus `owner`. */
+  attributes?: Partial<AttributeNames>;
+  /** Use a composite primary key: a static partition value and the idempotency key as sort key. */
+  sortKey?: SortKeyOptions;
+  /** Results larger than this (UTF-8 bytes of their JSON) are stored brotli-compressed. Default 4096. */
+  compressAboveBytes?: number;
+}
+
+const optionNames = ['tableName', 'client', 'clientConfig', 'attributes', 'sortKey', 'compressAboveBytes'];
+const DEFAULT_COMPRESS_ABOVE_BYTES = 4096;
+const DEFAULT_PARTITION_VALUE = 'idempotency';
+
+const fail = (message: string): never => {
+  throw new IdempotencyConfigError(`DynamoDBStore: ${message}`);
+};
+
+const rejectUnknown = (value: object, allowed: readonly string[], where: string): void => {
+  for (const name of Object.keys(value)) {
+    if (!allowed.includes(name)) fail(`unknown option ${where}${name}; allowed: ${allowed.join(', ')}`);
+  }
+};
+
+const parseName = (value: unknown, option: string): string =>
+  typeof value === 'string' && value !== ''
+    ? value
+    : fail(`${option} must be a non-empty string, got ${JSON.stringify(value)}`);
+
+const parseAttributes = (input: Partial<AttributeNames> = {}): AttributeNames => {
+  const allowed = Object.keys(defaultAttributeNames);
+  rejectUnknown(input, allowed, 'attributes.');
+  const names = { ...defaultAttributeNames, ...input };
+  for (const [name, value] of Object.entries(names)) parseName(value, `attributes.${name}`);
+  const values = Object.values(names);
+  if (new Set(values).size !== values.length) fail(`attribute names must differ, got ${JSON.stringify(names)}`);
+  return Object.freeze(names);
+};
+
+const parseSortKey = (input: SortKeyOptions | undefined, names: AttributeNames): TableLayout['sortKey'] => {
+  if (input === undefined) return undefined;
+  rejectUnknown(input, ['attribute', 'partitionValue'], 'sortKey.');
+  const attribute = parseName(input.attribute, 'sortKey.attribute');
+  if (Object.values(names).includes(attribute)) fail(`sortKey.attribute "${attribute}" is already a record attribute`);
+  const partitionValue = parseName(input.partitionValue ?? DEFAULT_PARTITION_VALUE, 'sortKey.partitionValue');
+  return Object.freeze({ attribute, partitionValue });
+};
+
+const parseCompressAboveBytes = (value: number | undefined): number => {
+  if (value === undefined) return DEFAULT_COMPRESS_ABOVE_BYTES;
+  const valid =
+    typeof value === 'number' && value >= 0 && (Number.isInteger(value) || value === Number.POSITIVE_INFINITY);
+  return valid ? value : fail(`compressAboveBytes must be an integer >= 0 or Infinity (never compress), got ${value}`);
+};
+
+/**
+ * Checks the options once, at construction, and resolves the table layout the builders use.
+ * Throws `IdempotencyConfigError` naming the option.
+ *
+ * @example
+ * ```ts
+ * const layout = resolveStoreOptions({ tableName: 'idempotency', sortKey: { attribute: 'sk' } });
+ * ```
+ */
+export const resolveStoreOptions = (options: DynamoDBStoreOptions): TableLayout => {
+  if (typeof options !== 'object' || options === null) return fail('options must be an object with a tableName');
+  rejectUnknown(options, optionNames, '');
+  if (options.client !== undefined && options.clientConfig !== undefined) {
+    fail('give either client or clientConfig, not both');
+  }
+  const names = parseAttributes(options.attributes);
+  return Object.freeze({
+    tableName: parseName(options.tableName, 'tableName'),
+    names,
+    sortKey: parseSortKey(options.sortKey, names),
+    compressAboveBytes: parseCompressAboveBytes(options.compressAboveBytes),
+  });
+};

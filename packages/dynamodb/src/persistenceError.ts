@@ -1,0 +1,118 @@
+import { IdempotencyPersistenceError } from '@oncely/core';
+import { MAX_ITEM_BYTES } from './itemSize.js';
+
+/** The store operation a failure happened in, for messages. */
+export type StoreOperation = 'acquire' | 'complete' | 'release' | 'get';
+
+interface FailureContext {
+  operation: StoreOperation;
+  key: string;
+  tableName: string;
+}
+
+interface SdkErrorShape {
+  name?: unknown;
+  message?: unknown;
+  code?: unknown;
+  $metadata?: { httpStatusCode?: number };
+  $retryable?: unknown;
+}
+
+const throttlingErrors = new Set([
+  'ProvisionedThroughputExceededException',
+  'ThrottlingException',
+  'RequestLimitExceeded',
+]);
+// Errors after which the request may or may not have been applied.
+const ambiguousErrors = new Set([
+  'TimeoutError',
+  'RequestTimeout',
+  'RequestTimeoutException',
+  'AbortError',
+  'InternalServerError',
+  'ServiceUnavailable',
+]);
+const ambiguousCodes = new Set(['ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ECONNABORTED', 'ESOCKETTIMEDOUT']);
+const writes = new Set<StoreOperation>(['acquire', 'complete', 'release']);
+
+const kb = (bytes: number): string => `${Math.ceil(bytes / 1024)} KB`;
+
+/**
+ * The error for a result that does not fit into one DynamoDB item even compressed.
+ *
+ * @example
+ * ```ts
+ * throw resultTooLarge('payments#9f2c', 512_000);
+ * ```
+ */
+export const resultTooLarge = (key: string, itemBytes?: number, cause?: unknown): IdempotencyPersistenceError => {
+  const size = itemBytes === undefined ? '' : ` (about ${kb(itemBytes)} after compression)`;
+  return new IdempotencyPersistenceError(
+    `The result of the call with key "${key}" is too large to store${size}: a DynamoDB item holds at most ` +
+      `${kb(MAX_ITEM_BYTES)}; return a smaller result, or store it elsewhere (such as S3) and return a reference`,
+    { key, cause },
+  );
+};
+
+const describe = (error: SdkErrorShape): string => {
+  const name = typeof error.name === 'string' ? error.name : 'Error';
+  return typeof error.message === 'string' && error.message !== '' ? `${name}: ${error.message}` : name;
+};
+
+/**
+ * Wraps an AWS SDK failure as an `IdempotencyPersistenceError` whose message says what
+ * happened and what to do, with the key and the original error as `cause`.
+ *
+ * @example
+ * ```ts
+ * catch (error) { throw toPersistenceError(error, { operation: 'acquire', key, tableName }); }
+ * ```
+ */
+export const toPersistenceError = (error: unknown, context: FailureContext): IdempotencyPersistenceError => {
+  const { operation, key, tableName } = context;
+  const shape: SdkErrorShape = typeof error === 'object' && error !== null ? error : { message: String(error) };
+  const name = typeof shape.name === 'string' ? shape.name : '';
+  const message = typeof shape.message === 'string' ? shape.message : '';
+  const status = shape.$metadata?.httpStatusCode;
+  const what = `DynamoDB ${operation} of key "${key}" on table "${tableName}" failed (${describe(shape)})`;
+  const fail = (advice: string) => new IdempotencyPersistenceError(`${what}; ${advice}`, { key, cause: error });
+
+  if (throttlingErrors.has(name)) {
+    return fail(
+      'the table is throttled and the SDK retries are used up: retry later, switch the table to ' +
+        'on-demand billing or raise its capacity, or give the client a larger maxAttempts',
+    );
+  }
+  if (name === 'ResourceNotFoundException') {
+    return fail(
+      `table "${tableName}" not found; create it with createIdempotencyTable or check tableName ` +
+        "and the client's region and endpoint",
+    );
+  }
+  if (name === 'ValidationException' && /item size|maximum allowed size/i.test(message)) {
+    return resultTooLarge(key, undefined, error);
+  }
+  if (name === 'ValidationException') {
+    return fail(
+      "the request does not match the table: check that tableName, attributes and sortKey match the table's key schema",
+    );
+  }
+  if (name === 'AccessDeniedException' || name === 'UnrecognizedClientException') {
+    return fail(
+      "check the function's credentials and grant dynamodb:GetItem, PutItem, UpdateItem and DeleteItem on the table",
+    );
+  }
+  const code = typeof shape.code === 'string' ? shape.code : '';
+  const ambiguous =
+    (status !== undefined && status >= 500) ||
+    ambiguousErrors.has(name) ||
+    ambiguousCodes.has(code) ||
+    ambiguousCodes.has(name);
+  if (ambiguous && writes.has(operation)) {
+    return fail(
+      'DynamoDB gave no clear answer, so the write may have been applied; retrying with the same owner is safe',
+    );
+  }
+  if (ambiguous) return fail('DynamoDB gave no clear answer; retry the call');
+  return fail('see the cause; retry the call if the failure was transient');
+};
