@@ -1,16 +1,25 @@
 import { randomUUID } from 'node:crypto';
+import type { Decision } from './decision.js';
 import {
   IdempotencyAlreadyInProgressError,
-  IdempotencyError,
-  IdempotencyKeyError,
   IdempotencyPersistenceError,
   IdempotencyValidationError,
+  isIdempotencyError,
 } from './errors.js';
-import { hashValue, idempotencyKey, isMissingKey } from './key.js';
+import { markReplayed, problemResponse } from './http.js';
+import { identifyCall } from './identify.js';
 import type { ResolvedOptions } from './options.js';
 import { canTakeOver, type IdempotencyRecord, isCompleted } from './record.js';
 import { decodeResult, encodeResult } from './result.js';
-import type { AcquireResult, LockRequest } from './store.js';
+import {
+  acquireWithRetries,
+  asPersistenceError,
+  completeWithRetries,
+  DEADLINE_MARGIN_MS,
+  jitter,
+  sleep,
+} from './storeRetries.js';
+import { bindIdempotencyToken } from './token.js';
 
 /** The part of the Lambda context the engine reads. */
 export interface LambdaContextLike {
@@ -23,6 +32,9 @@ export interface HeldLock {
   readonly owner: string;
   readonly lockedUntilMs: number;
   readonly validation: string | undefined;
+  readonly startedMs: number;
+  /** Undoes what was bound for the call's duration (its token). */
+  readonly unbind: () => void;
 }
 
 /** What to do with a call: run it under a lock, run it unguarded, or answer with a replay. */
@@ -31,21 +43,10 @@ export type Start =
   | { readonly action: 'run-unguarded' }
   | { readonly action: 'replay'; readonly result: unknown };
 
-// Completion retries: the side effect already happened, so keep trying while the lock is ours.
-const COMPLETE_MAX_ATTEMPTS = 6;
-const COMPLETE_BASE_DELAY_MS = 50;
-const COMPLETE_MAX_DELAY_MS = 1000;
-// Stop retrying (or waiting) this long before the Lambda or the lock runs out.
-const DEADLINE_MARGIN_MS = 200;
 const WAIT_FIRST_DELAY_MS = 50;
 const WAIT_MAX_DELAY_MS = 1000;
-const ACQUIRE_MAX_ATTEMPTS = 3;
 // A refused lock whose record may be taken over is tried again; a store that keeps refusing is broken.
-const MAX_ACQUIRE_ATTEMPTS = 3;
-
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-// Full jitter between half and all of the delay, so retrying callers spread out.
-const jitter = (ms: number): number => ms / 2 + Math.random() * (ms / 2);
+const MAX_ACQUIRE_ROUNDS = 3;
 
 const isLambdaContext = (value: unknown): value is LambdaContextLike =>
   typeof value === 'object' &&
@@ -96,7 +97,7 @@ export class IdempotencyEngine {
 
   /** Runs `invoke` at most once per key and answers replays from the store. */
   async execute<T>(args: readonly unknown[], invoke: () => T | Promise<T>): Promise<T> {
-    const start = await this.start(args[this.#options.payloadArgument], findLambdaContext(args));
+    const start = await this.startHttp(args[this.#options.payloadArgument], findLambdaContext(args));
     if (start.action === 'replay') return start.result as T;
     if (start.action === 'run-unguarded') return invoke();
     let result: T;
@@ -110,58 +111,80 @@ export class IdempotencyEngine {
     return result;
   }
 
+  /**
+   * `start`, with the `http` option applied: idempotency errors a client can act on become
+   * problem responses (answered as replays) and replays are marked `Idempotent-Replayed`.
+   */
+  async startHttp(payload: unknown, context: LambdaContextLike | undefined): Promise<Start> {
+    if (!this.#options.http) return this.start(payload, context);
+    try {
+      const start = await this.start(payload, context);
+      return start.action === 'replay' ? { action: 'replay', result: markReplayed(start.result) } : start;
+    } catch (error) {
+      const response = isIdempotencyError(error) ? problemResponse(error, Date.now()) : undefined;
+      if (response === undefined) throw error;
+      return { action: 'replay', result: response };
+    }
+  }
+
   /** Derives the key and takes the lock, or returns the stored result of an earlier call. */
   async start(payload: unknown, context: LambdaContextLike | undefined): Promise<Start> {
     const options = this.#options;
-    if (options.disabled) return { action: 'run-unguarded' };
-    const identity = this.#identify(payload, context);
+    const startedMs = Date.now();
+    if (options.disabled) {
+      this.#decide(undefined, 'disabled', startedMs);
+      return { action: 'run-unguarded' };
+    }
+    let identity: ReturnType<typeof identifyCall>;
+    try {
+      identity = identifyCall(options, this.#keyPrefix, payload, context);
+    } finally {
+      if (identity === undefined) this.#decide(undefined, 'no-key', startedMs);
+    }
     if (identity === undefined) return { action: 'run-unguarded' };
     const { key, validation } = identity;
 
-    const cached = options.localCache?.get(key, Date.now());
+    const cached = options.localCache?.get(key, startedMs);
     if (cached !== undefined) {
-      const record: IdempotencyRecord = { key, status: 'COMPLETED', ...cached };
-      this.#checkValidation(record, validation);
       options.logger.debug('Replaying from the local cache', { key });
-      return { action: 'replay', result: this.#replay(record) };
+      return this.#answer({ key, status: 'COMPLETED', ...cached }, validation, startedMs, false);
     }
 
     const waitUntilMs = options.maxWaitMs === undefined ? undefined : this.#waitDeadline(options.maxWaitMs, context);
-    for (let attempt = 1; ; attempt++) {
+    for (let round = 1; ; round++) {
       const nowMs = Date.now();
-      if (attempt > MAX_ACQUIRE_ATTEMPTS && (waitUntilMs === undefined || nowMs > waitUntilMs)) {
+      if (round > MAX_ACQUIRE_ROUNDS && (waitUntilMs === undefined || nowMs > waitUntilMs)) {
         throw new IdempotencyPersistenceError(
-          `The store refused the lock for key "${key}" ${attempt - 1} times although its record could be taken over; ` +
+          `The store refused the lock for key "${key}" ${round - 1} times although its record could be taken over; ` +
             "check that the store's clock and condition agree with oncely's (see the store contract suite).",
           { key },
         );
       }
-      const lock: HeldLock = {
+      const owner = randomUUID();
+      // A remaining time of 0 still sets an expiry: the lock must never outlive the Lambda.
+      const lockedUntilMs =
+        nowMs + (context ? Math.max(0, context.getRemainingTimeInMillis()) : options.lockDurationMs);
+      const acquired = await acquireWithRetries(options.store, options.logger, {
         key,
-        owner: randomUUID(),
-        // A remaining time of 0 still sets an expiry: the lock must never outlive the Lambda.
-        lockedUntilMs: nowMs + (context ? Math.max(0, context.getRemainingTimeInMillis()) : options.lockDurationMs),
-        validation,
-      };
-      const acquired = await this.#acquire({
-        key,
-        owner: lock.owner,
-        lockedUntilMs: lock.lockedUntilMs,
+        owner,
+        lockedUntilMs,
         expiresAtSec: Math.floor(nowMs / 1000) + options.expiresAfterSeconds,
         validation,
         nowMs,
       });
       if (acquired.acquired) {
         options.logger.debug('Lock taken; running the call', { key });
-        return { action: 'run', lock };
+        const unbind = bindIdempotencyToken(context, { key, owner });
+        return { action: 'run', lock: { key, owner, lockedUntilMs, validation, startedMs, unbind } };
       }
-      const settled = await this.#settle(acquired.existing, validation, waitUntilMs);
+      const settled = await this.#settle(acquired.existing, validation, waitUntilMs, startedMs);
       if (settled !== 'retry') return settled;
     }
   }
 
   /** Stores the result of a call that held the lock; retries while the lock lasts. */
   async finish(lock: HeldLock, result: unknown): Promise<void> {
+    lock.unbind();
     let data: string | undefined;
     try {
       data = encodeResult(result);
@@ -173,13 +196,17 @@ export class IdempotencyEngine {
         { key: lock.key, cause: error },
       );
     }
+    const { store, logger, localCache } = this.#options;
     const expiresAtSec = Math.floor(Date.now() / 1000) + this.#options.expiresAfterSeconds;
-    const stored = await this.#completeWithRetries(lock, data, expiresAtSec);
-    if (stored) this.#options.localCache?.set(lock.key, { data, expiresAtSec, validation: lock.validation });
+    const completion = { key: lock.key, owner: lock.owner, data, expiresAtSec };
+    const outcome = await completeWithRetries(store, logger, completion, lock.lockedUntilMs);
+    if (outcome === 'stored') localCache?.set(lock.key, { data, expiresAtSec, validation: lock.validation });
+    this.#decide(lock.key, outcome === 'lock-lost' ? 'lock-taken-over' : 'executed', lock.startedMs);
   }
 
   /** Releases the lock after a failed call so a retry can run; never masks the call's own error. */
   async abandon(lock: HeldLock): Promise<void> {
+    lock.unbind();
     const { logger, store } = this.#options;
     try {
       const outcome = await store.release(lock.key, lock.owner);
@@ -194,55 +221,7 @@ export class IdempotencyEngine {
         error,
       });
     }
-  }
-
-  #identify(payload: unknown, context: unknown): { key: string; validation: string | undefined } | undefined {
-    const options = this.#options;
-    let material: unknown;
-    try {
-      material = options.selectKey(payload);
-    } catch (error) {
-      throw new IdempotencyKeyError(
-        `Could not select the idempotency key with ${options.keySource}: ${(error as Error).message}. Check the payload's shape.`,
-        { cause: error },
-      );
-    }
-    if (isMissingKey(material)) {
-      if (options.requireKey) {
-        throw new IdempotencyKeyError(
-          `The payload has no idempotency key: ${options.keySource} selected ${JSON.stringify(material) ?? 'nothing'}. ` +
-            'Send the key field, or set requireKey: false to run such calls without idempotency.',
-        );
-      }
-      options.logger.warn(
-        `No idempotency key in the payload (${options.keySource} selected nothing); running without idempotency`,
-        {
-          keyPrefix: this.#keyPrefix,
-        },
-      );
-      return undefined;
-    }
-    let scope: string | undefined;
-    if (options.scope) {
-      scope = options.scope(payload, context);
-      if (typeof scope !== 'string' || scope === '') {
-        throw new IdempotencyKeyError(
-          `The scope() option returned ${JSON.stringify(scope) ?? 'undefined'} for a call of ${this.#keyPrefix}; ` +
-            'it must name the tenant or caller. Check the authorizer context, or remove scope.',
-        );
-      }
-    }
-    try {
-      return {
-        key: idempotencyKey(this.#keyPrefix, material, options.hash, scope),
-        validation: options.selectValidation && hashValue(options.selectValidation(payload) ?? null, options.hash),
-      };
-    } catch (error) {
-      throw new IdempotencyKeyError(
-        `Could not hash the idempotency key or validation value of ${this.#keyPrefix}: ${(error as Error).message}.`,
-        { cause: error },
-      );
-    }
+    this.#decide(lock.key, 'executed', lock.startedMs);
   }
 
   // Decides what a call does about a record it could not lock: replay, fail, or wait and retry.
@@ -250,35 +229,49 @@ export class IdempotencyEngine {
     existing: IdempotencyRecord,
     validation: string | undefined,
     waitUntilMs: number | undefined,
+    startedMs: number,
   ): Promise<Start | 'retry'> {
-    const { logger, store, localCache } = this.#options;
+    const { logger, store } = this.#options;
     let record: IdempotencyRecord | undefined = existing;
-    for (let delayMs = WAIT_FIRST_DELAY_MS; ; delayMs = Math.min(delayMs * 2, WAIT_MAX_DELAY_MS)) {
+    for (let delayMs = WAIT_FIRST_DELAY_MS, waited = false; ; delayMs = Math.min(delayMs * 2, WAIT_MAX_DELAY_MS)) {
       const nowMs = Date.now();
       if (record === undefined || canTakeOver(record, nowMs)) return 'retry';
-      this.#checkValidation(record, validation);
-      if (isCompleted(record, nowMs)) {
-        localCache?.set(record.key, {
-          data: record.data,
-          expiresAtSec: record.expiresAtSec,
-          validation: record.validation,
-        });
-        logger.debug('Replaying the stored result', { key: record.key });
-        return { action: 'replay', result: this.#replay(record) };
-      }
+      if (isCompleted(record, nowMs)) return this.#answer(record, validation, startedMs, waited);
+      this.#checkValidation(record, validation, startedMs);
       if (waitUntilMs === undefined || nowMs + delayMs > waitUntilMs) {
+        this.#decide(record.key, 'in-progress', startedMs);
         throw this.#inProgress(record, waitUntilMs !== undefined);
       }
       logger.debug('Waiting for the call in progress', { key: record.key });
       await sleep(jitter(delayMs));
+      waited = true;
       const key: string = record.key;
-      record = await this.#store('reading the record', key, () => store.get(key));
+      try {
+        record = await store.get(key);
+      } catch (error) {
+        throw asPersistenceError(error, key, 'reading the record');
+      }
     }
   }
 
-  #checkValidation(record: IdempotencyRecord, validation: string | undefined): void {
+  // Answers a call from a completed record (from the store or the local cache).
+  #answer(record: IdempotencyRecord, validation: string | undefined, startedMs: number, waited: boolean): Start {
+    this.#checkValidation(record, validation, startedMs);
+    const result = this.#replay(record);
+    this.#options.localCache?.set(record.key, {
+      data: record.data,
+      expiresAtSec: record.expiresAtSec,
+      validation: record.validation,
+    });
+    this.#options.logger.debug('Replaying the stored result', { key: record.key });
+    this.#decide(record.key, waited ? 'waited' : 'replayed', startedMs);
+    return { action: 'replay', result };
+  }
+
+  #checkValidation(record: IdempotencyRecord, validation: string | undefined, startedMs: number): void {
     // A record written without validation (before validatePath was set) is accepted.
     if (validation === undefined || record.validation === undefined || record.validation === validation) return;
+    this.#decide(record.key, 'validation-failed', startedMs);
     throw new IdempotencyValidationError(
       `The payload for key "${record.key}" differs from the first call's at validatePath; ` +
         'a replay must repeat it unchanged. Send a new idempotency key for a changed request.',
@@ -313,86 +306,18 @@ export class IdempotencyEngine {
   }
 
   #waitDeadline(maxWaitMs: number, context: LambdaContextLike | undefined): number {
-    const nowMs = Date.now();
     const lambdaLeftMs = context ? context.getRemainingTimeInMillis() - DEADLINE_MARGIN_MS : Number.POSITIVE_INFINITY;
-    return nowMs + Math.min(maxWaitMs, lambdaLeftMs);
+    return Date.now() + Math.min(maxWaitMs, lambdaLeftMs);
   }
 
-  async #completeWithRetries(lock: HeldLock, data: string | undefined, expiresAtSec: number): Promise<boolean> {
-    const { logger, store } = this.#options;
-    const completion = { key: lock.key, owner: lock.owner, data, expiresAtSec };
-    for (let attempt = 1; ; attempt++) {
-      try {
-        const outcome = await store.complete(completion);
-        if (outcome === 'ok') {
-          logger.debug('Result stored', { key: lock.key });
-          return true;
-        }
-        logger.warn(
-          'The lock was taken over while the call ran; its result goes to its caller but the newer record is kept',
-          { key: lock.key },
-        );
-        return false;
-      } catch (error) {
-        const delayMs = jitter(Math.min(COMPLETE_BASE_DELAY_MS * 2 ** attempt, COMPLETE_MAX_DELAY_MS));
-        if (attempt >= COMPLETE_MAX_ATTEMPTS || Date.now() + delayMs > lock.lockedUntilMs - DEADLINE_MARGIN_MS) {
-          logger.error(
-            `Could not store the result after ${attempt} attempt(s); the caller gets its result, but a retry after ` +
-              `${new Date(lock.lockedUntilMs).toISOString()} would run the call again`,
-            { key: lock.key, error },
-          );
-          return false;
-        }
-        logger.warn(`Storing the result failed (attempt ${attempt}); retrying`, { key: lock.key, error });
-        await sleep(delayMs);
-      }
-    }
-  }
-
-  // A failed lock write may have been applied (a timeout, a 500 after the write). Writing the
-  // same owner again is safe, because the store admits its own owner; if every try fails, the
-  // lock is released (fenced on that owner) so no stray lock blocks the client's retry.
-  async #acquire(lock: LockRequest): Promise<AcquireResult> {
-    const { logger, store } = this.#options;
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await store.acquire(lock);
-      } catch (error) {
-        if (attempt < ACQUIRE_MAX_ATTEMPTS) {
-          logger.warn(`Taking the lock failed (attempt ${attempt}); retrying with the same owner`, {
-            key: lock.key,
-            error,
-          });
-          await sleep(jitter(COMPLETE_BASE_DELAY_MS * 2 ** attempt));
-          continue;
-        }
-        await store.release(lock.key, lock.owner).catch((releaseError: unknown) => {
-          logger.error('Could not release a lock that may have been written; it frees itself when it expires', {
-            key: lock.key,
-            error: releaseError,
-          });
-        });
-        throw error instanceof IdempotencyError
-          ? error
-          : new IdempotencyPersistenceError(
-              `The idempotency store failed while taking the lock for key "${lock.key}": ${(error as Error).message}. ` +
-                'The call did not run; retry it.',
-              { key: lock.key, cause: error },
-            );
-      }
-    }
-  }
-
-  async #store<T>(doing: string, key: string, operation: () => Promise<T>): Promise<T> {
+  #decide(key: string | undefined, decision: Decision, startedMs: number): void {
+    const { onDecision, logger } = this.#options;
+    if (onDecision === undefined) return;
     try {
-      return await operation();
+      onDecision({ key, decision, durationMs: Date.now() - startedMs });
     } catch (error) {
-      if (error instanceof IdempotencyError) throw error;
-      throw new IdempotencyPersistenceError(
-        `The idempotency store failed while ${doing} for key "${key}": ${(error as Error).message}. ` +
-          'The call did not run; retry it.',
-        { key, cause: error },
-      );
+      // A failing observer must not change the call's outcome.
+      logger.error('onDecision threw; the call goes on', { key, error });
     }
   }
 }

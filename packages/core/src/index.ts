@@ -1,5 +1,7 @@
 export type { KeyOrder } from './canonicalJson.js';
 export { canonicalJson } from './canonicalJson.js';
+export type { Decision, DecisionEvent, MetricsLike } from './decision.js';
+export { metricsOnDecision } from './decision.js';
 export type { HeldLock, LambdaContextLike, Start } from './engine.js';
 export { findLambdaContext, IdempotencyEngine } from './engine.js';
 export {
@@ -11,6 +13,8 @@ export {
   IdempotencyValidationError,
   isIdempotencyError,
 } from './errors.js';
+export type { HttpResponse } from './http.js';
+export { markReplayed, problemResponse, readKeyHeader } from './http.js';
 export { InMemoryStore } from './InMemoryStore.js';
 export { idempotent } from './idempotent.js';
 export type { HashAlgorithm } from './key.js';
@@ -26,3 +30,5 @@ export type { IdempotencyRecord, RecordStatus } from './record.js';
 export { canTakeOver, isCompleted, isLockExpired, isRecordExpired } from './record.js';
 export { decodeResult, encodeResult } from './result.js';
 export type { AcquireResult, Completion, FencedOutcome, IdempotencyStore, LockRequest } from './store.js';
+export type { IdempotencyToken } from './token.js';
+export { getIdempotencyToken } from './token.js';

@@ -1,6 +1,8 @@
 import { search } from '@aws-lambda-powertools/jmespath';
 import { PowertoolsFunctions } from '@aws-lambda-powertools/jmespath/functions';
+import type { DecisionEvent } from './decision.js';
 import { IdempotencyConfigError } from './errors.js';
+import { readKeyHeader } from './http.js';
 import type { HashAlgorithm } from './key.js';
 import { LocalCache } from './localCache.js';
 import { type IdempotencyLogger, silentLogger } from './logger.js';
@@ -32,6 +34,8 @@ export interface IdempotencyOptions<TPayload = unknown, TResult = unknown> {
   keyPath?: string;
   /** Typed extractor of the key material; an alternative to `keyPath`. */
   key?: (payload: TPayload) => unknown;
+  /** HTTP header carrying a client-chosen key (e.g. `'Idempotency-Key'`), read case-insensitively; an alternative to `keyPath`. */
+  keyHeader?: string;
   /** JMESPath of a payload part that replays must repeat unchanged. */
   validatePath?: string;
   /** Lifetime of a completed record, in seconds. Default 3600. */
@@ -56,6 +60,10 @@ export interface IdempotencyOptions<TPayload = unknown, TResult = unknown> {
   payloadArgument?: number;
   /** How long a lock is held when the call has no Lambda context. Default 60 000. */
   lockDurationMs?: number;
+  /** API Gateway / Function URL handlers: answer idempotency errors with 409/422/400 problem responses and mark replays with `Idempotent-Replayed: true`. */
+  http?: boolean;
+  /** Called once per invocation with the decision taken (see `Decision`). */
+  onDecision?: (event: DecisionEvent) => void;
 }
 
 /** Options after validation: defaults filled, JMESPath compiled, frozen. */
@@ -76,6 +84,8 @@ export interface ResolvedOptions {
   readonly logger: IdempotencyLogger;
   readonly payloadArgument: number;
   readonly lockDurationMs: number;
+  readonly http: boolean;
+  readonly onDecision: ((event: DecisionEvent) => void) | undefined;
   readonly disabled: boolean;
 }
 
@@ -95,6 +105,9 @@ const knownOptions = new Set([
   'logger',
   'payloadArgument',
   'lockDurationMs',
+  'keyHeader',
+  'http',
+  'onDecision',
 ]);
 
 const fail = (option: string, value: unknown, allowed: string): never => {
@@ -216,8 +229,18 @@ const parseLogger = (value: unknown): IdempotencyLogger => {
 };
 
 const parseKeySelection = (input: Record<string, unknown>): Pick<ResolvedOptions, 'keySource' | 'selectKey'> => {
-  if (input.keyPath !== undefined && input.key !== undefined) {
-    throw new IdempotencyConfigError('Options "keyPath" and "key" are both set; use one of them.');
+  const sources = ['keyPath', 'key', 'keyHeader'].filter((name) => input[name] !== undefined);
+  if (sources.length > 1) {
+    throw new IdempotencyConfigError(
+      `Options ${sources.map((n) => `"${n}"`).join(' and ')} are ${sources.length === 2 ? 'both' : 'all'} set; use one of them.`,
+    );
+  }
+  if (input.keyHeader !== undefined) {
+    const header = input.keyHeader;
+    if (typeof header !== 'string' || !/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(header)) {
+      return fail('keyHeader', header, "use an HTTP header name such as 'Idempotency-Key'");
+    }
+    return { keySource: `header "${header}"`, selectKey: (payload) => readKeyHeader(payload, header) };
   }
   if (input.keyPath !== undefined) {
     return {
@@ -270,6 +293,8 @@ export const resolveOptions = (
     logger: parseLogger(input.logger),
     payloadArgument: parsePayloadArgument(input.payloadArgument),
     lockDurationMs: parsePositive('lockDurationMs', input.lockDurationMs, 60_000, 'milliseconds'),
+    http: parseBoolean('http', input.http, false),
+    onDecision: parseFunction<ResolvedOptions['onDecision']>('onDecision', input.onDecision),
     disabled: env.ONCELY_DISABLED === 'true',
   });
 };

@@ -57,7 +57,7 @@ export const idempotency = <TEvent = any, TResult = any>(
   return {
     async before(request) {
       const context = isLambdaContext(request.context) ? request.context : undefined;
-      const start = await engine.start(request.event, context);
+      const start = await engine.startHttp(request.event, context);
       if (start.action === 'replay') {
         // `earlyResponse` (Middy >= 6) also short-circuits a stored `undefined`.
         (request as { earlyResponse?: unknown }).earlyResponse = start.result;

@@ -1,0 +1,98 @@
+import {
+  IdempotencyAlreadyInProgressError,
+  type IdempotencyError,
+  IdempotencyKeyError,
+  IdempotencyValidationError,
+} from './errors.js';
+
+/** An API Gateway / Function URL response. */
+export interface HttpResponse {
+  statusCode: number;
+  headers?: Record<string, string | number | boolean>;
+  body?: string;
+  [field: string]: unknown;
+}
+
+const MAX_RETRY_AFTER_SEC = 60;
+
+const problem = (status: number, type: string, title: string, error: IdempotencyError, headers = {}): HttpResponse => ({
+  statusCode: status,
+  headers: { 'Content-Type': 'application/problem+json', ...headers },
+  body: JSON.stringify({ type: `urn:oncely:problem:${type}`, title, status, detail: error.message }),
+});
+
+/**
+ * The RFC 9457 problem response for an idempotency error a client can act on: 409 with
+ * `Retry-After` while the same key is in progress, 422 when a replay changed the validated
+ * payload, 400 when the key is missing or malformed. Other errors give `undefined`.
+ *
+ * @example
+ * ```ts
+ * try { return await handler(event, context); }
+ * catch (e) { const response = isIdempotencyError(e) && problemResponse(e, Date.now()); if (response) return response; throw e; }
+ * ```
+ */
+export const problemResponse = (error: IdempotencyError, nowMs: number): HttpResponse | undefined => {
+  if (error instanceof IdempotencyAlreadyInProgressError) {
+    const waitMs = error.lockedUntilMs === undefined ? 1000 : error.lockedUntilMs - nowMs;
+    const retryAfterSec = Math.min(MAX_RETRY_AFTER_SEC, Math.max(1, Math.ceil(waitMs / 1000)));
+    return problem(409, 'in-progress', 'Request in progress', error, { 'Retry-After': String(retryAfterSec) });
+  }
+  if (error instanceof IdempotencyValidationError) {
+    return problem(422, 'payload-mismatch', 'Idempotency key reused with a different payload', error);
+  }
+  if (error instanceof IdempotencyKeyError) return problem(400, 'bad-key', 'Missing or invalid idempotency key', error);
+  return undefined;
+};
+
+const isHttpResponse = (value: unknown): value is HttpResponse =>
+  typeof value === 'object' && value !== null && typeof (value as HttpResponse).statusCode === 'number';
+
+/**
+ * A replayed response with `Idempotent-Replayed: true` added; anything that is not an HTTP
+ * response passes unchanged.
+ *
+ * @example
+ * ```ts
+ * markReplayed({ statusCode: 201, body: '{}' }).headers; // { 'Idempotent-Replayed': 'true' }
+ * ```
+ */
+export const markReplayed = <T>(response: T): T =>
+  isHttpResponse(response)
+    ? ({ ...response, headers: { ...response.headers, 'Idempotent-Replayed': 'true' } } as T)
+    : response;
+
+// RFC 9110 field values of visible ASCII; the IETF Idempotency-Key draft sends the key as a
+// structured-field string, so surrounding quotes are accepted and dropped.
+const MAX_KEY_LENGTH = 255;
+const visibleAscii = /^[\x21-\x7e]+$/;
+
+/**
+ * Reads an idempotency key from the event's headers, case-insensitively (API Gateway REST and
+ * HTTP APIs, Function URLs). Returns `undefined` when absent; throws when malformed.
+ *
+ * @example
+ * ```ts
+ * readKeyHeader({ headers: { 'idempotency-key': '"8e03978e"' } }, 'Idempotency-Key'); // '8e03978e'
+ * ```
+ */
+export const readKeyHeader = (event: unknown, name: string): string | undefined => {
+  const headers = (event as { headers?: Record<string, string | undefined> | null } | undefined)?.headers;
+  if (typeof headers !== 'object' || headers === null) return undefined;
+  const wanted = name.toLowerCase();
+  let value: string | undefined;
+  for (const header in headers) {
+    if (header.toLowerCase() === wanted) {
+      value = headers[header];
+      break;
+    }
+  }
+  if (value === undefined || value === '') return undefined;
+  const key = value.length >= 2 && value.startsWith('"') && value.endsWith('"') ? value.slice(1, -1) : value;
+  if (key.length === 0 || key.length > MAX_KEY_LENGTH || !visibleAscii.test(key)) {
+    throw new Error(
+      `the ${name} header must be 1 to ${MAX_KEY_LENGTH} visible ASCII characters (got ${Math.min(value.length, 9999)} characters)`,
+    );
+  }
+  return key;
+};

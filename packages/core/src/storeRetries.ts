@@ -1,0 +1,102 @@
+import { IdempotencyError, IdempotencyPersistenceError } from './errors.js';
+import type { IdempotencyLogger } from './logger.js';
+import type { AcquireResult, Completion, IdempotencyStore, LockRequest } from './store.js';
+
+const ACQUIRE_MAX_ATTEMPTS = 3;
+const COMPLETE_MAX_ATTEMPTS = 6;
+const BASE_DELAY_MS = 50;
+const MAX_DELAY_MS = 1000;
+// Stop retrying this long before the lock (and so the Lambda) runs out.
+export const DEADLINE_MARGIN_MS = 200;
+
+export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+// Jitter between half and all of the delay, so retrying callers spread out.
+export const jitter = (ms: number): number => ms / 2 + Math.random() * (ms / 2);
+const backoffMs = (attempt: number): number => jitter(Math.min(BASE_DELAY_MS * 2 ** attempt, MAX_DELAY_MS));
+
+/**
+ * Writes the lock, retrying failures with the same owner. A failed lock write may have been
+ * applied (a timeout, a 500 after the write); writing the same owner again is safe because the
+ * store admits its own owner. If every try fails, the lock is released (fenced on that owner)
+ * so no stray lock blocks the client's retry, and the error is thrown.
+ */
+export const acquireWithRetries = async (
+  store: IdempotencyStore,
+  logger: IdempotencyLogger,
+  lock: LockRequest,
+): Promise<AcquireResult> => {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await store.acquire(lock);
+    } catch (error) {
+      if (attempt < ACQUIRE_MAX_ATTEMPTS) {
+        logger.warn(`Taking the lock failed (attempt ${attempt}); retrying with the same owner`, {
+          key: lock.key,
+          error,
+        });
+        await sleep(backoffMs(attempt));
+        continue;
+      }
+      await store.release(lock.key, lock.owner).catch((releaseError: unknown) => {
+        logger.error('Could not release a lock that may have been written; it frees itself when it expires', {
+          key: lock.key,
+          error: releaseError,
+        });
+      });
+      throw asPersistenceError(error, lock.key, 'taking the lock');
+    }
+  }
+};
+
+/** How storing a result ended: stored, refused because another call holds the key, or failed. */
+export type CompletionOutcome = 'stored' | 'lock-lost' | 'failed';
+
+/**
+ * Stores a result, retrying failures with backoff until `deadlineMs`: the side effect already
+ * happened, so losing the completion would let a later retry run it twice. Never throws.
+ */
+export const completeWithRetries = async (
+  store: IdempotencyStore,
+  logger: IdempotencyLogger,
+  completion: Completion,
+  deadlineMs: number,
+): Promise<CompletionOutcome> => {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const outcome = await store.complete(completion);
+      if (outcome === 'ok') {
+        logger.debug('Result stored', { key: completion.key });
+        return 'stored';
+      }
+      logger.warn(
+        'The lock was taken over while the call ran; its result goes to its caller but the newer record is kept',
+        {
+          key: completion.key,
+        },
+      );
+      return 'lock-lost';
+    } catch (error) {
+      const delayMs = backoffMs(attempt);
+      if (attempt >= COMPLETE_MAX_ATTEMPTS || Date.now() + delayMs > deadlineMs - DEADLINE_MARGIN_MS) {
+        logger.error(
+          `Could not store the result after ${attempt} attempt(s); the caller gets its result, but a retry after ` +
+            `${new Date(deadlineMs).toISOString()} would run the call again`,
+          { key: completion.key, error },
+        );
+        return 'failed';
+      }
+      logger.warn(`Storing the result failed (attempt ${attempt}); retrying`, { key: completion.key, error });
+      await sleep(delayMs);
+    }
+  }
+};
+
+/** A store failure as `IdempotencyPersistenceError` naming the key; oncely's own errors pass through. */
+export const asPersistenceError = (error: unknown, key: string, doing: string): IdempotencyError =>
+  error instanceof IdempotencyError
+    ? error
+    : new IdempotencyPersistenceError(
+        `The idempotency store failed while ${doing} for key "${key}": ${(error as Error).message}. ` +
+          'The call did not run; retry it.',
+        { key, cause: error },
+      );

@@ -1,0 +1,276 @@
+import {
+  type DecisionEvent,
+  getIdempotencyToken,
+  type IdempotencyOptions,
+  type IdempotencyStore,
+  InMemoryStore,
+} from '@oncely/core';
+import { deferred, lambdaContext } from './fixtures.js';
+import type { FrontDoor } from './frontDoors.js';
+
+/** An API Gateway REST event with a JSON body and headers. */
+export const apiGatewayEvent = (body: Record<string, unknown>, headers: Record<string, string> = {}) => ({
+  resource: '/payments',
+  path: '/payments',
+  httpMethod: 'POST',
+  headers: { 'Content-Type': 'application/json', ...headers },
+  multiValueHeaders: {},
+  queryStringParameters: null,
+  pathParameters: null,
+  requestContext: { requestId: `r-${Math.random().toString(36).slice(2)}`, stage: 'prod' },
+  body: JSON.stringify(body),
+  isBase64Encoded: false,
+});
+
+const created = async (event: { body: string }) => ({
+  statusCode: 201,
+  headers: { 'Content-Type': 'application/json' },
+  body: JSON.stringify({ captured: JSON.parse(event.body).amount }),
+});
+
+/**
+ * Policy behaviours (decisions, HTTP outcomes, header keys, tokens) that every front door must
+ * have; `store` makes the store each test uses.
+ */
+export const describePolicies = (
+  doors: FrontDoor[],
+  makeStore: () => IdempotencyStore = () => new InMemoryStore(),
+): void =>
+  describe.each(doors)('policies through %s', (_door, wrap) => {
+    const httpOptions = (extra: Partial<IdempotencyOptions> = {}): IdempotencyOptions => ({
+      store: makeStore(),
+      http: true,
+      keyPath: 'powertools_json(body).paymentId',
+      validatePath: 'powertools_json(body).amount',
+      ...extra,
+    });
+
+    describe('decision events', () => {
+      it('reports every decision once per invocation', async () => {
+        const events: DecisionEvent[] = [];
+        const onDecision = (event: DecisionEvent) => events.push(event);
+        const store = makeStore();
+        const gate = deferred();
+        const slow = wrap(
+          async () => {
+            await gate.promise;
+            return 'slow';
+          },
+          { store, keyPrefix: 'slow', onDecision, whenInProgress: { wait: true, maxWaitMs: 5000 } },
+        );
+        const strict = wrap(async () => 'ok', { store, keyPrefix: 'slow', onDecision });
+        const validated = wrap(async () => 'v', {
+          store,
+          keyPrefix: 'v',
+          keyPath: 'id',
+          validatePath: 'amount',
+          onDecision,
+        });
+
+        const first = slow({ id: 1 }, lambdaContext());
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        await strict({ id: 1 }, lambdaContext()).catch(() => {}); // in-progress
+        const waiter = slow({ id: 1 }, lambdaContext()); // waited
+        setTimeout(() => gate.resolve(), 60);
+        await Promise.all([first, waiter]); // executed, waited
+        await strict({ id: 1 }, lambdaContext()); // replayed
+        await validated({ id: 2, amount: 1 }, lambdaContext()); // executed
+        await validated({ id: 2, amount: 9 }, lambdaContext()).catch(() => {}); // validation-failed
+        await validated({ amount: 1 }, lambdaContext()); // no-key
+
+        expect(events.map((event) => event.decision).sort()).toEqual(
+          ['executed', 'executed', 'in-progress', 'no-key', 'replayed', 'validation-failed', 'waited'].sort(),
+        );
+        for (const event of events) expect(event.durationMs).toBeGreaterThanOrEqual(0);
+        expect(events.find((event) => event.decision === 'waited')?.durationMs).toBeGreaterThanOrEqual(30);
+        expect(events.find((event) => event.decision === 'no-key')?.key).toBeUndefined();
+        expect(events.find((event) => event.decision === 'replayed')?.key).toMatch(/^slow#/);
+      });
+
+      it('reports lock-taken-over when a late call finds its lock taken', async () => {
+        const events: DecisionEvent[] = [];
+        const store = makeStore();
+        const gate = deferred();
+        const zombie = wrap(
+          async () => {
+            await gate.promise;
+            return 'A';
+          },
+          { store, keyPrefix: 'z', onDecision: (event) => events.push(event) },
+        );
+        const successor = wrap(async () => 'B', { store, keyPrefix: 'z' });
+
+        const late = zombie({ id: 1 }, lambdaContext({ remainingMs: 1500 }));
+        await new Promise((resolve) => setTimeout(resolve, 1600));
+        await successor({ id: 1 }, lambdaContext());
+        gate.resolve();
+        await late.catch(() => {});
+
+        expect(events.map((event) => event.decision)).toEqual(['lock-taken-over']);
+      });
+
+      it('reports disabled when ONCELY_DISABLED=true', async () => {
+        process.env.ONCELY_DISABLED = 'true';
+        try {
+          const events: DecisionEvent[] = [];
+          const handler = wrap(async () => 1, { store: makeStore(), onDecision: (event) => events.push(event) });
+
+          await handler({ id: 1 }, lambdaContext());
+
+          expect(events.map((event) => event.decision)).toEqual(['disabled']);
+        } finally {
+          delete process.env.ONCELY_DISABLED;
+        }
+      });
+
+      it('keeps the call’s outcome when onDecision throws', async () => {
+        const handler = wrap(async () => 'fine', {
+          store: makeStore(),
+          onDecision: () => {
+            throw new Error('observer broke');
+          },
+        });
+
+        await expect(handler({ id: 1 }, lambdaContext())).resolves.toBe('fine');
+      });
+    });
+
+    describe('HTTP outcomes', () => {
+      it('answers a duplicate in progress with 409, Retry-After and a problem document', async () => {
+        const gate = deferred();
+        const handler = wrap(async (event) => {
+          await gate.promise;
+          return created(event);
+        }, httpOptions());
+        const first = handler(apiGatewayEvent({ paymentId: 'p-1', amount: 5 }), lambdaContext({ remainingMs: 4000 }));
+
+        const duplicate = (await handler(apiGatewayEvent({ paymentId: 'p-1', amount: 5 }), lambdaContext())) as {
+          statusCode: number;
+          headers: Record<string, string>;
+          body: string;
+        };
+
+        expect(duplicate.statusCode).toBe(409);
+        expect(duplicate.headers['Content-Type']).toBe('application/problem+json');
+        expect(Number(duplicate.headers['Retry-After'])).toBeGreaterThanOrEqual(3);
+        expect(Number(duplicate.headers['Retry-After'])).toBeLessThanOrEqual(4);
+        expect(JSON.parse(duplicate.body)).toMatchObject({ status: 409, type: 'urn:oncely:problem:in-progress' });
+        gate.resolve();
+        await first;
+      });
+
+      it('answers a replay with a changed amount with 422', async () => {
+        const handler = wrap(created, httpOptions());
+        await handler(apiGatewayEvent({ paymentId: 'p-1', amount: 5 }), lambdaContext());
+
+        const tampered = (await handler(apiGatewayEvent({ paymentId: 'p-1', amount: 6 }), lambdaContext())) as {
+          statusCode: number;
+          body: string;
+        };
+
+        expect(tampered.statusCode).toBe(422);
+        expect(JSON.parse(tampered.body).detail).toMatch(/differs from the first call's at validatePath/);
+      });
+
+      it('answers a missing key with 400 when the key is required', async () => {
+        const handler = wrap(created, httpOptions({ requireKey: true }));
+
+        const response = (await handler(apiGatewayEvent({ amount: 5 }), lambdaContext())) as { statusCode: number };
+
+        expect(response.statusCode).toBe(400);
+      });
+
+      it('marks replays with Idempotent-Replayed: true and leaves first responses unmarked', async () => {
+        const handler = wrap(created, httpOptions());
+
+        const first = (await handler(apiGatewayEvent({ paymentId: 'p-1', amount: 5 }), lambdaContext())) as {
+          headers: Record<string, string>;
+        };
+        const replay = (await handler(apiGatewayEvent({ paymentId: 'p-1', amount: 5 }), lambdaContext())) as {
+          statusCode: number;
+          headers: Record<string, string>;
+          body: string;
+        };
+
+        expect(first.headers['Idempotent-Replayed']).toBeUndefined();
+        expect(replay).toEqual({
+          statusCode: 201,
+          headers: { 'Content-Type': 'application/json', 'Idempotent-Replayed': 'true' },
+          body: '{"captured":5}',
+        });
+      });
+    });
+
+    describe('Idempotency-Key header', () => {
+      const keyed = () => {
+        let runs = 0;
+        const handler = wrap(
+          async () => {
+            runs += 1;
+            return { statusCode: 201, body: String(runs) };
+          },
+          { store: makeStore(), keyHeader: 'Idempotency-Key', http: true },
+        );
+        return { handler, runs: () => runs };
+      };
+
+      it('keys on the header whatever its case, with or without structured-field quotes', async () => {
+        const { handler, runs } = keyed();
+
+        await handler(apiGatewayEvent({ a: 1 }, { 'Idempotency-Key': 'k-123' }), lambdaContext());
+        await handler(apiGatewayEvent({ a: 2 }, { 'idempotency-key': '"k-123"' }), lambdaContext());
+
+        expect(runs()).toBe(1);
+      });
+
+      it('answers a malformed key with 400 without running the handler', async () => {
+        const { handler, runs } = keyed();
+
+        const tooLong = (await handler(
+          apiGatewayEvent({}, { 'Idempotency-Key': 'x'.repeat(256) }),
+          lambdaContext(),
+        )) as {
+          statusCode: number;
+        };
+        const badChars = (await handler(apiGatewayEvent({}, { 'Idempotency-Key': 'a b' }), lambdaContext())) as {
+          statusCode: number;
+          body: string;
+        };
+
+        expect(tooLong.statusCode).toBe(400);
+        expect(badChars.statusCode).toBe(400);
+        expect(JSON.parse(badChars.body).detail).toMatch(/Idempotency-Key header must be 1 to 255 visible ASCII/);
+        expect(runs()).toBe(0);
+      });
+
+      it('runs without idempotency when the client sends no key', async () => {
+        const { handler, runs } = keyed();
+
+        await handler(apiGatewayEvent({}), lambdaContext());
+        await handler(apiGatewayEvent({}), lambdaContext());
+
+        expect(runs()).toBe(2);
+      });
+    });
+
+    describe('idempotency token', () => {
+      it('lets the handler read its key and owner token from its context while it runs', async () => {
+        const tokens: unknown[] = [];
+        const handler = wrap(
+          async (_event, context) => {
+            tokens.push(getIdempotencyToken(context));
+            return 'ok';
+          },
+          { store: makeStore(), keyPrefix: 't' },
+        );
+        const context = lambdaContext();
+
+        await handler({ id: 1 }, context);
+
+        expect(tokens).toEqual([
+          { key: expect.stringMatching(/^t#/), owner: expect.stringMatching(/^[0-9a-f-]{36}$/) },
+        ]);
+        expect(getIdempotencyToken(context)).toBeUndefined();
+      });
+    });
+  });
