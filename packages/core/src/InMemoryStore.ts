@@ -39,7 +39,15 @@ export class InMemoryStore implements IdempotencyStore {
       expiresAtSec: completion.expiresAtSec,
       lockedUntilMs: undefined,
       data: completion.data,
+      error: completion.error,
     });
+    return 'ok';
+  }
+
+  async extend(key: string, owner: string, lockedUntilMs: number): Promise<FencedOutcome> {
+    const existing = this.#records.get(key);
+    if (existing?.owner !== owner || existing.status !== 'INPROGRESS') return 'lock-lost';
+    existing.lockedUntilMs = lockedUntilMs;
     return 'ok';
   }
 

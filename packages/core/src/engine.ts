@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { decodeError, encodeError } from './cachedError.js';
 import type { Decision } from './decision.js';
 import {
   IdempotencyAlreadyInProgressError,
@@ -8,6 +9,7 @@ import {
 } from './errors.js';
 import { markReplayed, problemResponse } from './http.js';
 import { identifyCall } from './identify.js';
+import { LeaseRenewal } from './lease.js';
 import type { ResolvedOptions } from './options.js';
 import { canTakeOver, type IdempotencyRecord, isCompleted } from './record.js';
 import { decodeResult, encodeResult } from './result.js';
@@ -30,11 +32,12 @@ export interface LambdaContextLike {
 export interface HeldLock {
   readonly key: string;
   readonly owner: string;
-  readonly lockedUntilMs: number;
   readonly validation: string | undefined;
   readonly startedMs: number;
-  /** Undoes what was bound for the call's duration (its token). */
-  readonly unbind: () => void;
+  /** Until when the lock is surely held: the lease's end, or the Lambda's deadline. */
+  readonly heldUntilMs: () => number;
+  /** Ends what runs for the call's duration (its token binding, its lease renewal). */
+  readonly end: () => void;
 }
 
 /** What to do with a call: run it under a lock, run it unguarded, or answer with a replay. */
@@ -104,7 +107,7 @@ export class IdempotencyEngine {
     try {
       result = await invoke();
     } catch (error) {
-      await this.abandon(start.lock);
+      await this.abandon(start.lock, error);
       throw error;
     }
     await this.finish(start.lock, result);
@@ -161,9 +164,12 @@ export class IdempotencyEngine {
         );
       }
       const owner = randomUUID();
+      const { lease } = options;
       // A remaining time of 0 still sets an expiry: the lock must never outlive the Lambda.
-      const lockedUntilMs =
-        nowMs + (context ? Math.max(0, context.getRemainingTimeInMillis()) : options.lockDurationMs);
+      const hardDeadlineMs = context ? nowMs + Math.max(0, context.getRemainingTimeInMillis()) : undefined;
+      const lockedUntilMs = lease
+        ? Math.min(nowMs + lease.durationMs, hardDeadlineMs ?? Number.POSITIVE_INFINITY)
+        : (hardDeadlineMs ?? nowMs + options.lockDurationMs);
       const acquired = await acquireWithRetries(options.store, options.logger, {
         key,
         owner,
@@ -174,17 +180,56 @@ export class IdempotencyEngine {
       });
       if (acquired.acquired) {
         options.logger.debug('Lock taken; running the call', { key });
-        const unbind = bindIdempotencyToken(context, { key, owner });
-        return { action: 'run', lock: { key, owner, lockedUntilMs, validation, startedMs, unbind } };
+        return {
+          action: 'run',
+          lock: this.#hold({ key, owner, validation, startedMs, lockedUntilMs, hardDeadlineMs }, context),
+        };
       }
       const settled = await this.#settle(acquired.existing, validation, waitUntilMs, startedMs);
       if (settled !== 'retry') return settled;
     }
   }
 
+  // Binds the call's token to its context and starts its lease renewal, if any.
+  #hold(
+    call: {
+      key: string;
+      owner: string;
+      validation: string | undefined;
+      startedMs: number;
+      lockedUntilMs: number;
+      hardDeadlineMs: number | undefined;
+    },
+    context: LambdaContextLike | undefined,
+  ): HeldLock {
+    const { key, owner, validation, startedMs, lockedUntilMs, hardDeadlineMs } = call;
+    const unbind = bindIdempotencyToken(context, { key, owner });
+    const { lease, store, logger } = this.#options;
+    if (lease === undefined || !lease.renew) {
+      return { key, owner, validation, startedMs, heldUntilMs: () => hardDeadlineMs ?? lockedUntilMs, end: unbind };
+    }
+    const renewal = new LeaseRenewal(
+      { key, owner, untilMs: lockedUntilMs, hardDeadlineMs: hardDeadlineMs ?? Number.POSITIVE_INFINITY },
+      lease.durationMs,
+      store,
+      logger,
+    );
+    return {
+      key,
+      owner,
+      validation,
+      startedMs,
+      heldUntilMs: () => renewal.untilMs,
+      end: () => {
+        renewal.stop();
+        unbind();
+      },
+    };
+  }
+
   /** Stores the result of a call that held the lock; retries while the lock lasts. */
   async finish(lock: HeldLock, result: unknown): Promise<void> {
-    lock.unbind();
+    lock.end();
     let data: string | undefined;
     try {
       data = encodeResult(result);
@@ -199,15 +244,33 @@ export class IdempotencyEngine {
     const { store, logger, localCache } = this.#options;
     const expiresAtSec = Math.floor(Date.now() / 1000) + this.#options.expiresAfterSeconds;
     const completion = { key: lock.key, owner: lock.owner, data, expiresAtSec };
-    const outcome = await completeWithRetries(store, logger, completion, lock.lockedUntilMs);
+    const outcome = await completeWithRetries(store, logger, completion, lock.heldUntilMs());
     if (outcome === 'stored') localCache?.set(lock.key, { data, expiresAtSec, validation: lock.validation });
     this.#decide(lock.key, outcome === 'lock-lost' ? 'lock-taken-over' : 'executed', lock.startedMs);
   }
 
-  /** Releases the lock after a failed call so a retry can run; never masks the call's own error. */
-  async abandon(lock: HeldLock): Promise<void> {
-    lock.unbind();
-    const { logger, store } = this.#options;
+  /**
+   * After a failed call: stores the error as the outcome when `cacheErrors` accepts it,
+   * otherwise releases the lock so a retry can run. Never masks the call's own error.
+   */
+  async abandon(lock: HeldLock, error?: unknown): Promise<void> {
+    lock.end();
+    const { logger, store, cacheErrors, localCache, expiresAfterSeconds } = this.#options;
+    if (error !== undefined && cacheErrors?.(error)) {
+      const expiresAtSec = Math.floor(Date.now() / 1000) + expiresAfterSeconds;
+      const completion = { key: lock.key, owner: lock.owner, error: encodeError(error), expiresAtSec };
+      const outcome = await completeWithRetries(store, logger, completion, lock.heldUntilMs());
+      if (outcome === 'stored') {
+        localCache?.set(lock.key, {
+          data: undefined,
+          error: completion.error,
+          expiresAtSec,
+          validation: lock.validation,
+        });
+      }
+      this.#decide(lock.key, outcome === 'lock-lost' ? 'lock-taken-over' : 'executed', lock.startedMs);
+      return;
+    }
     try {
       const outcome = await store.release(lock.key, lock.owner);
       if (outcome === 'lock-lost') {
@@ -215,10 +278,10 @@ export class IdempotencyEngine {
       } else {
         logger.debug('Lock released after a failed call', { key: lock.key });
       }
-    } catch (error) {
-      logger.error(`Could not release the lock; it frees itself at ${new Date(lock.lockedUntilMs).toISOString()}`, {
+    } catch (releaseError) {
+      logger.error(`Could not release the lock; it frees itself at ${new Date(lock.heldUntilMs()).toISOString()}`, {
         key: lock.key,
-        error,
+        error: releaseError,
       });
     }
     this.#decide(lock.key, 'executed', lock.startedMs);
@@ -256,16 +319,14 @@ export class IdempotencyEngine {
 
   // Answers a call from a completed record (from the store or the local cache).
   #answer(record: IdempotencyRecord, validation: string | undefined, startedMs: number, waited: boolean): Start {
+    const { localCache, logger } = this.#options;
     this.#checkValidation(record, validation, startedMs);
-    const result = this.#replay(record);
-    this.#options.localCache?.set(record.key, {
-      data: record.data,
-      expiresAtSec: record.expiresAtSec,
-      validation: record.validation,
-    });
-    this.#options.logger.debug('Replaying the stored result', { key: record.key });
-    this.#decide(record.key, waited ? 'waited' : 'replayed', startedMs);
-    return { action: 'replay', result };
+    const { key, data, error, expiresAtSec } = record;
+    localCache?.set(key, { data, error, expiresAtSec, validation: record.validation });
+    logger.debug(error === undefined ? 'Replaying the stored result' : 'Replaying the stored error', { key });
+    this.#decide(key, waited ? 'waited' : 'replayed', startedMs);
+    if (error !== undefined) throw decodeError(error);
+    return { action: 'replay', result: this.#replay(record) };
   }
 
   #checkValidation(record: IdempotencyRecord, validation: string | undefined, startedMs: number): void {

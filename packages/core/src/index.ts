@@ -1,3 +1,4 @@
+export { ReplayedError } from './cachedError.js';
 export type { KeyOrder } from './canonicalJson.js';
 export { canonicalJson } from './canonicalJson.js';
 export type { Decision, DecisionEvent, MetricsLike } from './decision.js';
@@ -19,6 +20,7 @@ export { InMemoryStore } from './InMemoryStore.js';
 export { idempotent } from './idempotent.js';
 export type { HashAlgorithm } from './key.js';
 export { hashValue, idempotencyKey, isMissingKey } from './key.js';
+export type { LeaseOptions } from './lease.js';
 export type { CachedResult } from './localCache.js';
 export { LocalCache } from './localCache.js';
 export type { IdempotencyLogger } from './logger.js';

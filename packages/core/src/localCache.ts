@@ -1,6 +1,8 @@
 /** A completed result as the local cache keeps it. */
 export interface CachedResult {
   data: string | undefined;
+  /** A cached error outcome, when the call's error was stored (`cacheErrors`). */
+  error?: string | undefined;
   expiresAtSec: number;
   validation: string | undefined;
 }
@@ -70,4 +72,4 @@ export class LocalCache {
 }
 
 // UTF-16 length times two approximates the heap the string holds; the key is small next to it.
-const sizeOf = (entry: CachedResult): number => (entry.data?.length ?? 0) * 2 + 64;
+const sizeOf = (entry: CachedResult): number => ((entry.data?.length ?? 0) + (entry.error?.length ?? 0)) * 2 + 64;

@@ -4,6 +4,7 @@ import type { DecisionEvent } from './decision.js';
 import { IdempotencyConfigError } from './errors.js';
 import { readKeyHeader } from './http.js';
 import type { HashAlgorithm } from './key.js';
+import type { LeaseOptions } from './lease.js';
 import { LocalCache } from './localCache.js';
 import { type IdempotencyLogger, silentLogger } from './logger.js';
 import type { IdempotencyRecord } from './record.js';
@@ -64,6 +65,10 @@ export interface IdempotencyOptions<TPayload = unknown, TResult = unknown> {
   http?: boolean;
   /** Called once per invocation with the decision taken (see `Decision`). */
   onDecision?: (event: DecisionEvent) => void;
+  /** Hold the lock as a short lease renewed while the call runs, instead of for the Lambda's whole remaining time. */
+  lease?: LeaseOptions;
+  /** Errors to store as the call's outcome and replay (a predicate, or error names); others release the lock. */
+  cacheErrors?: ((error: unknown) => boolean) | readonly string[];
 }
 
 /** Options after validation: defaults filled, JMESPath compiled, frozen. */
@@ -86,6 +91,8 @@ export interface ResolvedOptions {
   readonly lockDurationMs: number;
   readonly http: boolean;
   readonly onDecision: ((event: DecisionEvent) => void) | undefined;
+  readonly lease: Readonly<Required<LeaseOptions>> | undefined;
+  readonly cacheErrors: ((error: unknown) => boolean) | undefined;
   readonly disabled: boolean;
 }
 
@@ -108,6 +115,8 @@ const knownOptions = new Set([
   'keyHeader',
   'http',
   'onDecision',
+  'lease',
+  'cacheErrors',
 ]);
 
 const fail = (option: string, value: unknown, allowed: string): never => {
@@ -190,6 +199,32 @@ const parseLocalCache = (value: unknown): LocalCache | undefined => {
     maxEntries: parsePositive('localCache.maxEntries', limits.maxEntries, 256, 'entries'),
     maxBytes: parsePositive('localCache.maxBytes', limits.maxBytes, 8 * 1024 * 1024, 'bytes'),
   });
+};
+
+const parseLease = (value: unknown): Required<LeaseOptions> | undefined => {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'object' || value === null) return fail('lease', value, 'use { durationMs, renew }');
+  const lease = value as Partial<Record<keyof LeaseOptions, unknown>>;
+  if (lease.durationMs === undefined)
+    return fail('lease.durationMs', undefined, 'use a positive number of milliseconds');
+  return Object.freeze({
+    durationMs: parsePositive('lease.durationMs', lease.durationMs, Number.NaN, 'milliseconds'),
+    renew: parseBoolean('lease.renew', lease.renew, true),
+  });
+};
+
+const parseCacheErrors = (value: unknown): ((error: unknown) => boolean) | undefined => {
+  if (value === undefined) return undefined;
+  if (typeof value === 'function') return value as (error: unknown) => boolean;
+  if (Array.isArray(value) && value.every((name) => typeof name === 'string')) {
+    const names = new Set<string>(value);
+    return (error) => names.has((error as { name?: unknown } | null)?.name as string);
+  }
+  return fail(
+    'cacheErrors',
+    value,
+    "use a predicate (error) => boolean or a list of error names such as ['CardDeclined']",
+  );
 };
 
 const parseHash = (value: unknown): HashAlgorithm => {
@@ -295,6 +330,8 @@ export const resolveOptions = (
     lockDurationMs: parsePositive('lockDurationMs', input.lockDurationMs, 60_000, 'milliseconds'),
     http: parseBoolean('http', input.http, false),
     onDecision: parseFunction<ResolvedOptions['onDecision']>('onDecision', input.onDecision),
+    lease: parseLease(input.lease),
+    cacheErrors: parseCacheErrors(input.cacheErrors),
     disabled: env.ONCELY_DISABLED === 'true',
   });
 };

@@ -20,6 +20,8 @@ export interface IdempotencyRecord {
   lockedUntilMs?: number | undefined;
   /** The result as JSON text; absent when the result was `undefined`. */
   data?: string | undefined;
+  /** A cached error outcome (`cacheErrors`) as JSON text: `{ name, message, statusCode?, code? }`. */
+  error?: string | undefined;
   /** Hash of the payload part named by `validatePath`. */
   validation?: string | undefined;
   /** Token unique to the call that took the lock. */

@@ -22,6 +22,8 @@ export interface Completion {
   owner: string;
   /** The result as JSON text; absent when the result was `undefined`. */
   data?: string | undefined;
+  /** A cached error outcome as JSON text (`cacheErrors`); when set, `data` is absent. */
+  error?: string | undefined;
   expiresAtSec: number;
 }
 
@@ -38,7 +40,8 @@ export type FencedOutcome = 'ok' | 'lock-lost';
  * - `acquire` writes the lock when the key is free, its record expired, its lock expired, or
  *   the lock already names `owner` (an SDK retry of our own write after an ambiguous error);
  *   otherwise it returns the existing record.
- * - `complete` and `release` act only while `owner` still holds the record.
+ * - `complete`, `release` and `extend` act only while `owner` still holds the record
+ *   (`extend` only while it is INPROGRESS).
  * - `get` is strongly consistent.
  * - Stores throw only for real failures, as `IdempotencyPersistenceError` with the cause.
  *
@@ -52,5 +55,7 @@ export interface IdempotencyStore {
   acquire(lock: LockRequest): Promise<AcquireResult>;
   complete(completion: Completion): Promise<FencedOutcome>;
   release(key: string, owner: string): Promise<FencedOutcome>;
+  /** Moves the lock's expiry to `lockedUntilMs` (a heartbeat lease renewal). */
+  extend(key: string, owner: string, lockedUntilMs: number): Promise<FencedOutcome>;
   get(key: string): Promise<IdempotencyRecord | undefined>;
 }

@@ -86,3 +86,25 @@ describe('hashValue', () => {
     expect(hashValue({ orderId: 'o-1', amount: 10 }, 'md5')).toBe(expected);
   });
 });
+
+describe('canonicalJson edge keys', () => {
+  it('orders integer-like keys numerically, as JavaScript objects do, whatever the input order', () => {
+    const text = canonicalJson({ b: 1, 10: 'x', 9: 'y' });
+
+    expect(text).toBe('{"9":"y","10":"x","b":1}');
+    expect(canonicalJson(JSON.parse('{"9":"y","b":1,"10":"x"}'))).toBe(text);
+  });
+
+  it('keeps a "__proto__" key from parsed JSON as data', () => {
+    const parsed = JSON.parse('{"z":1,"__proto__":{"polluted":true}}');
+
+    expect(canonicalJson(parsed)).toBe('{"__proto__":{"polluted":true},"z":1}');
+    expect(({} as { polluted?: boolean }).polluted).toBeUndefined();
+  });
+
+  it('returns the same text for an object whose keys are already sorted', () => {
+    const value = { a: 1, b: { c: [1, { d: 2, e: 3 }] } };
+
+    expect(canonicalJson(value)).toBe(JSON.stringify(value));
+  });
+});

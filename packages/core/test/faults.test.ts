@@ -155,7 +155,7 @@ describe('the store contract', () => {
     });
     await store.get('k');
 
-    expect(store.calls).toEqual({ acquire: 1, complete: 0, release: 0, get: 1 });
+    expect(store.calls).toEqual({ acquire: 1, complete: 0, release: 0, extend: 0, get: 1 });
   });
 
   it('injects a delay before applying the call', async () => {

@@ -2,8 +2,10 @@ import {
   IdempotencyAlreadyInProgressError,
   IdempotencyKeyError,
   IdempotencyPersistenceError,
+  type IdempotencyStore,
   IdempotencyValidationError,
   InMemoryStore,
+  idempotencyKey,
 } from '@oncely/core';
 import { deferred, lambdaContext, orderEvent } from './fixtures.js';
 import type { FrontDoor, Handler } from './frontDoors.js';
@@ -12,7 +14,10 @@ import type { FrontDoor, Handler } from './frontDoors.js';
  * The behaviours every front door (wrapper, decorator, Middy middleware) must have, on the
  * in-memory store. Each package runs it with its own doors.
  */
-export const describeFrontDoorBehaviour = (doors: FrontDoor[]): void =>
+export const describeFrontDoorBehaviour = (
+  doors: FrontDoor[],
+  makeStore: () => IdempotencyStore = () => new InMemoryStore(),
+): void =>
   describe.each(doors)('through %s', (_door, wrap) => {
     const counting = (
       result: (event: { body: { amount?: unknown } }) => unknown = (event) => ({ charged: event.body.amount }),
@@ -28,7 +33,7 @@ export const describeFrontDoorBehaviour = (doors: FrontDoor[]): void =>
     describe('first call', () => {
       it('runs the handler and returns its result', async () => {
         const { fn, calls } = counting();
-        const handler = wrap(fn, { store: new InMemoryStore(), keyPath: 'body.orderId' });
+        const handler = wrap(fn, { store: makeStore(), keyPath: 'body.orderId' });
 
         const result = await handler(orderEvent({ orderId: 'o-1', amount: 5 }), lambdaContext());
 
@@ -37,19 +42,20 @@ export const describeFrontDoorBehaviour = (doors: FrontDoor[]): void =>
       });
 
       it('leaves a completed record with the result', async () => {
-        const store = new InMemoryStore();
+        const store = makeStore();
         const handler = wrap(counting().fn, { store, keyPath: 'body.orderId', keyPrefix: 'p' });
 
         await handler(orderEvent({ orderId: 'o-1', amount: 5 }), lambdaContext());
 
-        expect(store.size).toBe(1);
+        const record = await store.get(idempotencyKey('p', 'o-1', 'sha256'));
+        expect(record).toMatchObject({ status: 'COMPLETED', data: '{"charged":5}' });
       });
     });
 
     describe('replay', () => {
       it('returns the stored result without running the handler again', async () => {
         const { fn, calls } = counting();
-        const handler = wrap(fn, { store: new InMemoryStore(), keyPath: 'body.orderId' });
+        const handler = wrap(fn, { store: makeStore(), keyPath: 'body.orderId' });
         await handler(orderEvent({ orderId: 'o-1', amount: 5 }), lambdaContext());
 
         const replayed = await handler(orderEvent({ orderId: 'o-1', amount: 5 }), lambdaContext());
@@ -60,7 +66,7 @@ export const describeFrontDoorBehaviour = (doors: FrontDoor[]): void =>
 
       it('runs again for another key', async () => {
         const { fn, calls } = counting();
-        const handler = wrap(fn, { store: new InMemoryStore(), keyPath: 'body.orderId' });
+        const handler = wrap(fn, { store: makeStore(), keyPath: 'body.orderId' });
 
         await handler(orderEvent({ orderId: 'o-1', amount: 5 }), lambdaContext());
         await handler(orderEvent({ orderId: 'o-2', amount: 5 }), lambdaContext());
@@ -78,7 +84,7 @@ export const describeFrontDoorBehaviour = (doors: FrontDoor[]): void =>
         ['an empty array', []],
       ])('replays %s as itself', async (_name, value) => {
         const { fn, calls } = counting(() => value);
-        const handler = wrap(fn, { store: new InMemoryStore(), keyPath: 'body.orderId' });
+        const handler = wrap(fn, { store: makeStore(), keyPath: 'body.orderId' });
         const first = await handler(orderEvent({ orderId: 'o-1' }));
 
         const replayed = await handler(orderEvent({ orderId: 'o-1' }));
@@ -89,7 +95,7 @@ export const describeFrontDoorBehaviour = (doors: FrontDoor[]): void =>
 
       it('replays dates as ISO strings and drops nested undefined, as JSON does', async () => {
         const handler = wrap(async () => ({ at: new Date(0), gone: undefined, kept: 1 }), {
-          store: new InMemoryStore(),
+          store: makeStore(),
         });
         await handler({ id: 1 });
 
@@ -98,7 +104,7 @@ export const describeFrontDoorBehaviour = (doors: FrontDoor[]): void =>
 
       it('passes the stored result through onReplay', async () => {
         const handler = wrap(counting().fn, {
-          store: new InMemoryStore(),
+          store: makeStore(),
           keyPath: 'body.orderId',
           onReplay: (response, record) => ({ ...(response as object), replayedFrom: record.status }),
         });
@@ -112,7 +118,7 @@ export const describeFrontDoorBehaviour = (doors: FrontDoor[]): void =>
 
       it('keys on the whole payload by default, whatever its key order', async () => {
         const { fn, calls } = counting(() => 'done');
-        const handler = wrap(fn, { store: new InMemoryStore() });
+        const handler = wrap(fn, { store: makeStore() });
 
         await handler({ a: 1, b: { c: 2, d: 3 } });
         await handler({ b: { d: 3, c: 2 }, a: 1 });
@@ -130,7 +136,7 @@ export const describeFrontDoorBehaviour = (doors: FrontDoor[]): void =>
             if (attempts === 1) throw new Error('card declined');
             return 'captured';
           },
-          { store: new InMemoryStore(), keyPath: 'body.orderId' },
+          { store: makeStore(), keyPath: 'body.orderId' },
         );
 
         await expect(handler(orderEvent({ orderId: 'o-1' }))).rejects.toThrow('card declined');
@@ -142,14 +148,17 @@ export const describeFrontDoorBehaviour = (doors: FrontDoor[]): void =>
     describe('in progress', () => {
       it('throws IdempotencyAlreadyInProgressError naming the key while the first call runs', async () => {
         const gate = deferred();
+        const started = deferred();
         const handler = wrap(
           async () => {
+            started.resolve();
             await gate.promise;
             return 'first';
           },
-          { store: new InMemoryStore(), keyPath: 'body.orderId', keyPrefix: 'pay' },
+          { store: makeStore(), keyPath: 'body.orderId', keyPrefix: 'pay' },
         );
         const first = handler(orderEvent({ orderId: 'o-1' }), lambdaContext());
+        await started.promise;
 
         const second = handler(orderEvent({ orderId: 'o-1' }), lambdaContext());
 
@@ -161,16 +170,19 @@ export const describeFrontDoorBehaviour = (doors: FrontDoor[]): void =>
 
       it('waits for the running call and returns its result with whenInProgress wait', async () => {
         const gate = deferred();
+        const started = deferred();
         let runs = 0;
         const handler = wrap(
           async () => {
             runs += 1;
+            started.resolve();
             await gate.promise;
             return { n: runs };
           },
-          { store: new InMemoryStore(), keyPath: 'body.orderId', whenInProgress: { wait: true, maxWaitMs: 5000 } },
+          { store: makeStore(), keyPath: 'body.orderId', whenInProgress: { wait: true, maxWaitMs: 5000 } },
         );
         const first = handler(orderEvent({ orderId: 'o-1' }), lambdaContext());
+        await started.promise;
         const waiters = Array.from({ length: 5 }, () => handler(orderEvent({ orderId: 'o-1' }), lambdaContext()));
 
         setTimeout(() => gate.resolve(), 120);
@@ -181,11 +193,19 @@ export const describeFrontDoorBehaviour = (doors: FrontDoor[]): void =>
 
       it('gives up waiting after maxWaitMs with IdempotencyAlreadyInProgressError', async () => {
         const gate = deferred();
-        const handler = wrap(() => gate.promise, {
-          store: new InMemoryStore(),
-          whenInProgress: { wait: true, maxWaitMs: 150 },
-        });
+        const started = deferred();
+        const handler = wrap(
+          () => {
+            started.resolve();
+            return gate.promise;
+          },
+          {
+            store: makeStore(),
+            whenInProgress: { wait: true, maxWaitMs: 150 },
+          },
+        );
         const first = handler({ id: 1 }, lambdaContext());
+        await started.promise;
 
         await expect(handler({ id: 1 }, lambdaContext())).rejects.toThrow(/did not finish within maxWaitMs/);
         gate.resolve();
@@ -193,7 +213,7 @@ export const describeFrontDoorBehaviour = (doors: FrontDoor[]): void =>
       });
 
       it('takes over a lock whose Lambda ran out of time', async () => {
-        const store = new InMemoryStore();
+        const store = makeStore();
         const never = new Promise(() => {});
         const stuck = wrap(() => never as Promise<unknown>, { store, keyPrefix: 'k' });
         // Middy's early timeout rejects the stuck call; the wrapper leaves it pending.
@@ -210,7 +230,7 @@ export const describeFrontDoorBehaviour = (doors: FrontDoor[]): void =>
     describe('validation', () => {
       it('rejects a replay whose validated value differs, without returning the stored result', async () => {
         const handler = wrap(counting().fn, {
-          store: new InMemoryStore(),
+          store: makeStore(),
           keyPath: 'body.orderId',
           validatePath: 'body.amount',
         });
@@ -224,7 +244,7 @@ export const describeFrontDoorBehaviour = (doors: FrontDoor[]): void =>
 
       it('replays when the validated value is the same', async () => {
         const handler = wrap(counting().fn, {
-          store: new InMemoryStore(),
+          store: makeStore(),
           keyPath: 'body.orderId',
           validatePath: 'body.amount',
         });
@@ -241,7 +261,7 @@ export const describeFrontDoorBehaviour = (doors: FrontDoor[]): void =>
         ['an empty string', { orderId: '' }],
       ])('runs without idempotency when the key is %s and requireKey is false', async (_name, body) => {
         const { fn, calls } = counting(() => 'ran');
-        const handler = wrap(fn, { store: new InMemoryStore(), keyPath: 'body.orderId' });
+        const handler = wrap(fn, { store: makeStore(), keyPath: 'body.orderId' });
 
         await handler(orderEvent(body));
         await handler(orderEvent(body));
@@ -251,7 +271,7 @@ export const describeFrontDoorBehaviour = (doors: FrontDoor[]): void =>
 
       it('throws IdempotencyKeyError naming the key path when requireKey is true', async () => {
         const { fn, calls } = counting();
-        const handler = wrap(fn, { store: new InMemoryStore(), keyPath: 'body.orderId', requireKey: true });
+        const handler = wrap(fn, { store: makeStore(), keyPath: 'body.orderId', requireKey: true });
 
         await expect(handler(orderEvent({}))).rejects.toThrow(IdempotencyKeyError);
         await expect(handler(orderEvent({}))).rejects.toThrow(/keyPath "body.orderId" selected null/);
@@ -259,7 +279,7 @@ export const describeFrontDoorBehaviour = (doors: FrontDoor[]): void =>
       });
 
       it('throws IdempotencyKeyError when a JMESPath function fails on the payload', async () => {
-        const handler = wrap(counting().fn, { store: new InMemoryStore(), keyPath: 'powertools_json(body).orderId' });
+        const handler = wrap(counting().fn, { store: makeStore(), keyPath: 'powertools_json(body).orderId' });
 
         await expect(handler({ body: 42 })).rejects.toThrow(IdempotencyKeyError);
       });
@@ -278,12 +298,12 @@ export const describeFrontDoorBehaviour = (doors: FrontDoor[]): void =>
         ],
         ['a function', () => () => 1],
       ])('fails with IdempotencyPersistenceError for %s and releases the lock', async (_name, result) => {
-        const store = new InMemoryStore();
+        const store = makeStore();
         const handler = wrap(async () => result(), { store, keyPrefix: 'r' });
 
         await expect(handler({ id: 1 })).rejects.toThrow(IdempotencyPersistenceError);
         await expect(handler({ id: 1 })).rejects.toThrow(/cannot be stored as JSON.*lock was released/s);
-        expect(store.size).toBe(0);
+        expect(await store.get(idempotencyKey('r', { id: 1 }, 'sha256'))).toBeUndefined();
       });
     });
   });

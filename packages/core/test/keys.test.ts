@@ -115,7 +115,7 @@ describe('key selection', () => {
     const replay = await handler(orderEvent({ orderId: 'o-1' }) as unknown as { body: { orderId: string } });
 
     expect(replay).toBe('done');
-    expect(store.calls).toEqual({ acquire: 2, complete: 1, release: 0, get: 0 });
+    expect(store.calls).toEqual({ acquire: 2, complete: 1, release: 0, extend: 0, get: 0 });
   });
 });
 

@@ -23,7 +23,7 @@ describe('ONCELY_DISABLED', () => {
     await handler({ id: 1 });
 
     expect(runs).toBe(2);
-    expect(store.calls).toEqual({ acquire: 0, complete: 0, release: 0, get: 0 });
+    expect(store.calls).toEqual({ acquire: 0, complete: 0, release: 0, extend: 0, get: 0 });
     expect(logger.lines.filter((line) => line.level === 'warn')).toHaveLength(1);
   });
 });

@@ -1,10 +1,13 @@
 import {
   type DecisionEvent,
   getIdempotencyToken,
+  IdempotencyAlreadyInProgressError,
   type IdempotencyOptions,
   type IdempotencyStore,
   InMemoryStore,
+  ReplayedError,
 } from '@oncely/core';
+import { FaultyStore } from '@oncely/core/testing';
 import { deferred, lambdaContext } from './fixtures.js';
 import type { FrontDoor } from './frontDoors.js';
 
@@ -51,8 +54,10 @@ export const describePolicies = (
         const onDecision = (event: DecisionEvent) => events.push(event);
         const store = makeStore();
         const gate = deferred();
+        const started = deferred();
         const slow = wrap(
           async () => {
+            started.resolve();
             await gate.promise;
             return 'slow';
           },
@@ -68,6 +73,8 @@ export const describePolicies = (
         });
 
         const first = slow({ id: 1 }, lambdaContext());
+
+        await started.promise;
         await new Promise((resolve) => setTimeout(resolve, 20));
         await strict({ id: 1 }, lambdaContext()).catch(() => {}); // in-progress
         const waiter = slow({ id: 1 }, lambdaContext()); // waited
@@ -91,21 +98,32 @@ export const describePolicies = (
         const events: DecisionEvent[] = [];
         const store = makeStore();
         const gate = deferred();
+        const started = deferred();
+        // A short lease without renewal expires while the call still runs (Middy's own
+        // timeout would end a call whose Lambda deadline passes, so the deadline stays far).
         const zombie = wrap(
           async () => {
+            started.resolve();
             await gate.promise;
             return 'A';
           },
-          { store, keyPrefix: 'z', onDecision: (event) => events.push(event) },
+          {
+            store,
+            keyPrefix: 'z',
+            lease: { durationMs: 300, renew: false },
+            onDecision: (event) => events.push(event),
+          },
         );
         const successor = wrap(async () => 'B', { store, keyPrefix: 'z' });
 
-        const late = zombie({ id: 1 }, lambdaContext({ remainingMs: 1500 }));
-        await new Promise((resolve) => setTimeout(resolve, 1600));
+        const late = zombie({ id: 1 }, lambdaContext());
+        await started.promise;
+        await new Promise((resolve) => setTimeout(resolve, 400));
         await successor({ id: 1 }, lambdaContext());
         gate.resolve();
-        await late.catch(() => {});
 
+        await expect(late).resolves.toBe('A');
+        await expect(successor({ id: 1 }, lambdaContext())).resolves.toBe('B');
         expect(events.map((event) => event.decision)).toEqual(['lock-taken-over']);
       });
 
@@ -138,11 +156,14 @@ export const describePolicies = (
     describe('HTTP outcomes', () => {
       it('answers a duplicate in progress with 409, Retry-After and a problem document', async () => {
         const gate = deferred();
+        const started = deferred();
         const handler = wrap(async (event) => {
+          started.resolve();
           await gate.promise;
           return created(event);
         }, httpOptions());
         const first = handler(apiGatewayEvent({ paymentId: 'p-1', amount: 5 }), lambdaContext({ remainingMs: 4000 }));
+        await started.promise;
 
         const duplicate = (await handler(apiGatewayEvent({ paymentId: 'p-1', amount: 5 }), lambdaContext())) as {
           statusCode: number;
@@ -250,6 +271,141 @@ export const describePolicies = (
         await handler(apiGatewayEvent({}), lambdaContext());
 
         expect(runs()).toBe(2);
+      });
+    });
+
+    describe('error caching', () => {
+      class CardDeclined extends Error {
+        override name = 'CardDeclined';
+        readonly statusCode = 402;
+      }
+
+      it('replays an accepted business error as the same error without running the handler', async () => {
+        let runs = 0;
+        const handler = wrap(
+          async () => {
+            runs += 1;
+            throw new CardDeclined('card 4242 declined');
+          },
+          { store: makeStore(), cacheErrors: (error) => error instanceof CardDeclined },
+        );
+        await expect(handler({ id: 1 }, lambdaContext())).rejects.toThrow(CardDeclined);
+
+        const replay = handler({ id: 1 }, lambdaContext());
+
+        await expect(replay).rejects.toThrow(ReplayedError);
+        await expect(replay).rejects.toMatchObject({
+          name: 'CardDeclined',
+          message: 'card 4242 declined',
+          statusCode: 402,
+        });
+        expect(runs).toBe(1);
+      });
+
+      it('accepts a list of error names', async () => {
+        let runs = 0;
+        const handler = wrap(
+          async () => {
+            runs += 1;
+            throw new CardDeclined('declined');
+          },
+          { store: makeStore(), cacheErrors: ['CardDeclined'] },
+        );
+
+        await handler({ id: 1 }, lambdaContext()).catch(() => {});
+        await handler({ id: 1 }, lambdaContext()).catch(() => {});
+
+        expect(runs).toBe(1);
+      });
+
+      it('releases the lock for errors it does not accept, so a retry runs', async () => {
+        let runs = 0;
+        const handler = wrap(
+          async () => {
+            runs += 1;
+            if (runs === 1) throw new Error('timeout talking to the bank');
+            return 'captured';
+          },
+          { store: makeStore(), cacheErrors: ['CardDeclined'] },
+        );
+
+        await expect(handler({ id: 1 }, lambdaContext())).rejects.toThrow('timeout talking to the bank');
+        await expect(handler({ id: 1 }, lambdaContext())).resolves.toBe('captured');
+        expect(runs).toBe(2);
+      });
+    });
+
+    describe('heartbeat lease', () => {
+      it('renews a short lease while the handler runs, so a duplicate never takes over', async () => {
+        const store = new FaultyStore(makeStore());
+        const gate = deferred();
+        const started = deferred();
+        const lease = { durationMs: 300 };
+        let runs = 0;
+        const handler = wrap(
+          async () => {
+            runs += 1;
+            started.resolve();
+            await gate.promise;
+            return 'long job done';
+          },
+          { store, lease },
+        );
+        const first = handler({ id: 1 }, lambdaContext({ remainingMs: 600_000 }));
+        await started.promise;
+
+        for (let beat = 0; beat < 5; beat++) {
+          await new Promise((resolve) => setTimeout(resolve, 200));
+          await expect(handler({ id: 1 }, lambdaContext())).rejects.toThrow(IdempotencyAlreadyInProgressError);
+        }
+        gate.resolve();
+
+        await expect(first).resolves.toBe('long job done');
+        expect(runs).toBe(1);
+        expect(store.calls.extend).toBeGreaterThanOrEqual(5);
+      });
+
+      it('stops renewing when the handler ends, leaving no timer behind', async () => {
+        const store = new FaultyStore(makeStore());
+        const handler = wrap(
+          async () => {
+            await new Promise((resolve) => setTimeout(resolve, 250));
+            return 'ok';
+          },
+          { store, lease: { durationMs: 150 } },
+        );
+        await handler({ id: 1 }, lambdaContext());
+        const renewals = store.calls.extend;
+
+        await new Promise((resolve) => setTimeout(resolve, 400));
+
+        expect(renewals).toBeGreaterThanOrEqual(1);
+        expect(store.calls.extend).toBe(renewals);
+      });
+
+      it('frees the key within one lease when the holder stops renewing', async () => {
+        const store = makeStore();
+        const started = deferred();
+        // The frozen call hangs until the test ends; opening the gate then lets Middy clear
+        // its timeout timer, so the test leaves nothing running.
+        const gate = deferred();
+        const frozen = wrap(
+          () => {
+            started.resolve();
+            return gate.promise;
+          },
+          { store, keyPrefix: 'f', lease: { durationMs: 400, renew: false } },
+        );
+        const frozenCall = frozen({ id: 1 }, lambdaContext({ remainingMs: 600_000 })).catch(() => {});
+        const retry = wrap(async () => 'recovered', { store, keyPrefix: 'f' });
+        await started.promise;
+        await expect(retry({ id: 1 }, lambdaContext())).rejects.toThrow(IdempotencyAlreadyInProgressError);
+
+        await new Promise((resolve) => setTimeout(resolve, 400));
+
+        await expect(retry({ id: 1 }, lambdaContext())).resolves.toBe('recovered');
+        gate.resolve();
+        await frozenCall;
       });
     });
 

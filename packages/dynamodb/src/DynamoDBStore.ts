@@ -15,7 +15,13 @@ import type {
   LockRequest,
 } from '@oncely/core';
 import { IdempotencyError, IdempotencyPersistenceError } from '@oncely/core';
-import { buildAcquireInput, buildCompleteInput, buildGetInput, buildReleaseInput } from './commandInputs.js';
+import {
+  buildAcquireInput,
+  buildCompleteInput,
+  buildExtendInput,
+  buildGetInput,
+  buildReleaseInput,
+} from './commandInputs.js';
 import type { TableLayout } from './layout.js';
 import { type DynamoDBStoreOptions, resolveStoreOptions } from './options.js';
 import { type StoreOperation, toPersistenceError } from './persistenceError.js';
@@ -89,6 +95,16 @@ export class DynamoDBStore implements IdempotencyStore {
     } catch (error) {
       if (isConditionalCheckFailed(error)) return 'lock-lost';
       throw this.#failure(error, 'release', key);
+    }
+  }
+
+  async extend(key: string, owner: string, lockedUntilMs: number): Promise<FencedOutcome> {
+    try {
+      await this.client.send(new UpdateItemCommand(buildExtendInput(this.#layout, key, owner, lockedUntilMs)));
+      return 'ok';
+    } catch (error) {
+      if (isConditionalCheckFailed(error)) return 'lock-lost';
+      throw this.#failure(error, 'extend', key);
     }
   }
 

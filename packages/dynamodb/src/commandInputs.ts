@@ -90,7 +90,12 @@ export const buildCompleteInput = (layout: TableLayout, completion: Completion):
     '#owner': names.owner,
   };
   let updateExpression = 'SET #status = :completed, #expiration = :expiresAtSec REMOVE #lockedUntil, #data';
-  if (completion.data !== undefined) {
+  if (completion.error !== undefined) {
+    attributeNames['#error'] = names.error;
+    values[':error'] = { S: completion.error };
+    updateExpression =
+      'SET #status = :completed, #expiration = :expiresAtSec, #error = :error REMOVE #lockedUntil, #data';
+  } else if (completion.data !== undefined) {
     const data = encodeData(completion.data, layout.compressAboveBytes);
     // What we know of the item after the update; validation and unknown attributes come on top,
     // and DynamoDB's own ValidationException catches those rare cases.
@@ -114,6 +119,37 @@ export const buildCompleteInput = (layout: TableLayout, completion: Completion):
     ExpressionAttributeValues: values,
   };
 };
+
+/**
+ * UpdateItem that moves the caller's lock expiry forward (a heartbeat lease renewal), only while
+ * the caller owns the record and it is still INPROGRESS.
+ *
+ * @example
+ * ```ts
+ * await client.send(new UpdateItemCommand(buildExtendInput(layout, key, owner, Date.now() + 30_000)));
+ * ```
+ */
+export const buildExtendInput = (
+  layout: TableLayout,
+  key: string,
+  owner: string,
+  lockedUntilMs: number,
+): UpdateItemCommandInput => ({
+  TableName: layout.tableName,
+  Key: primaryKeyOf(layout, key),
+  UpdateExpression: 'SET #lockedUntil = :lockedUntilMs',
+  ConditionExpression: `${lockIsOurs} AND #status = :inProgress`,
+  ExpressionAttributeNames: {
+    '#lockedUntil': layout.names.inProgressExpiration,
+    '#owner': layout.names.owner,
+    '#status': layout.names.status,
+  },
+  ExpressionAttributeValues: {
+    ':lockedUntilMs': n(lockedUntilMs),
+    ':owner': { S: owner },
+    ':inProgress': { S: 'INPROGRESS' },
+  },
+});
 
 /**
  * DeleteItem that frees the key while the caller holds it; a record already gone counts as

@@ -20,6 +20,8 @@ export interface AttributeNames {
   validation: string;
   /** Token of the call holding the lock; not in Powertools' layout. */
   owner: string;
+  /** A cached error outcome (`cacheErrors`); not in Powertools' layout. */
+  error: string;
 }
 
 /**
@@ -38,6 +40,7 @@ export const defaultAttributeNames: Readonly<AttributeNames> = Object.freeze({
   data: 'data',
   validation: 'validation',
   owner: 'owner',
+  error: 'error',
 });
 
 /** Everything the builders need to know about the table, resolved once from the options. */

@@ -2,7 +2,7 @@ import { IdempotencyPersistenceError } from '@oncely/core';
 import { MAX_ITEM_BYTES } from './itemSize.js';
 
 /** The store operation a failure happened in, for messages. */
-export type StoreOperation = 'acquire' | 'complete' | 'release' | 'get';
+export type StoreOperation = 'acquire' | 'complete' | 'release' | 'extend' | 'get';
 
 interface FailureContext {
   operation: StoreOperation;
@@ -33,7 +33,7 @@ const ambiguousErrors = new Set([
   'ServiceUnavailable',
 ]);
 const ambiguousCodes = new Set(['ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ECONNABORTED', 'ESOCKETTIMEDOUT']);
-const writes = new Set<StoreOperation>(['acquire', 'complete', 'release']);
+const writes = new Set<StoreOperation>(['acquire', 'complete', 'release', 'extend']);
 
 const kb = (bytes: number): string => `${Math.ceil(bytes / 1024)} KB`;
 

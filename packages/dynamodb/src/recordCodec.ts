@@ -70,5 +70,7 @@ export const decodeRecord = (layout: TableLayout, item: Record<string, Attribute
   if (validation !== undefined) record.validation = validation;
   const owner = item[names.owner]?.S;
   if (owner !== undefined) record.owner = owner;
+  const error = item[names.error]?.S;
+  if (error !== undefined) record.error = error;
   return record;
 };

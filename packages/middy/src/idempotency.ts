@@ -76,7 +76,8 @@ export const idempotency = <TEvent = any, TResult = any>(
       if (lock) await engine.finish(lock, request.response);
     },
     async onError(request) {
-      await cleanup(request);
+      const lock = takeLock(request);
+      if (lock) await engine.abandon(lock, request.error);
     },
   };
 };

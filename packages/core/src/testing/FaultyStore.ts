@@ -2,7 +2,7 @@ import type { IdempotencyRecord } from '../record.js';
 import type { AcquireResult, Completion, FencedOutcome, IdempotencyStore, LockRequest } from '../store.js';
 
 /** A store operation a fault can target. */
-export type StoreOperation = 'acquire' | 'complete' | 'release' | 'get';
+export type StoreOperation = 'acquire' | 'complete' | 'release' | 'extend' | 'get';
 
 /**
  * A fault for calls of one operation.
@@ -40,7 +40,7 @@ const injected = (operation: StoreOperation, fault: string): Error => {
  * ```
  */
 export class FaultyStore implements IdempotencyStore {
-  readonly calls: Record<StoreOperation, number> = { acquire: 0, complete: 0, release: 0, get: 0 };
+  readonly calls: Record<StoreOperation, number> = { acquire: 0, complete: 0, release: 0, extend: 0, get: 0 };
   readonly #inner: IdempotencyStore;
   readonly #rules: FaultRule[];
 
@@ -65,6 +65,10 @@ export class FaultyStore implements IdempotencyStore {
 
   release(key: string, owner: string): Promise<FencedOutcome> {
     return this.#call('release', () => this.#inner.release(key, owner));
+  }
+
+  extend(key: string, owner: string, lockedUntilMs: number): Promise<FencedOutcome> {
+    return this.#call('extend', () => this.#inner.extend(key, owner, lockedUntilMs));
   }
 
   get(key: string): Promise<IdempotencyRecord | undefined> {

@@ -202,6 +202,45 @@ export const storeContract: readonly StoreContractCase[] = [
     },
   },
   {
+    name: 'extends the owner’s lock',
+    async run(store) {
+      const lock = lockFor(freshKey(), Date.now());
+      await store.acquire(lock);
+      assert.equal(await store.extend(lock.key, lock.owner, lock.lockedUntilMs + 60_000), 'ok');
+      assert.equal((await store.get(lock.key))?.lockedUntilMs, lock.lockedUntilMs + 60_000);
+    },
+  },
+  {
+    name: 'refuses to extend a lock held by someone else, or a completed record',
+    async run(store) {
+      const lock = lockFor(freshKey(), Date.now());
+      await store.acquire(lock);
+      assert.equal(await store.extend(lock.key, randomUUID(), lock.lockedUntilMs + 60_000), 'lock-lost');
+      await store.complete({ key: lock.key, owner: lock.owner, data: '1', expiresAtSec: lock.expiresAtSec });
+      assert.equal(await store.extend(lock.key, lock.owner, lock.lockedUntilMs + 60_000), 'lock-lost');
+      const record = await store.get(lock.key);
+      assert.equal(record?.status, 'COMPLETED');
+      assert.equal(record?.lockedUntilMs, undefined);
+      assert.equal(await store.extend(freshKey(), lock.owner, lock.lockedUntilMs), 'lock-lost');
+    },
+  },
+  {
+    name: 'completes with a cached error outcome, which reads back without data',
+    async run(store) {
+      const lock = lockFor(freshKey(), Date.now());
+      await store.acquire(lock);
+      const error = JSON.stringify({ name: 'CardDeclined', message: 'declined', statusCode: 402 });
+      await store.complete({ key: lock.key, owner: lock.owner, error, expiresAtSec: lock.expiresAtSec });
+      const record = await store.get(lock.key);
+      assert.equal(record?.status, 'COMPLETED');
+      assert.equal(record?.error, error);
+      assert.equal(record?.data, undefined);
+      const conflict = await store.acquire(lockFor(lock.key, Date.now()));
+      assert.equal(conflict.acquired, false);
+      if (!conflict.acquired) assert.equal(conflict.existing.error, error);
+    },
+  },
+  {
     name: 'returns undefined from get for an unknown key',
     async run(store) {
       assert.equal(await store.get(freshKey()), undefined);

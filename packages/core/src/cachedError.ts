@@ -1,0 +1,62 @@
+/**
+ * An error replayed from the store (`cacheErrors`): it carries the first call's error name,
+ * message, and `statusCode`/`code` when the original had them. Its class is not the original's.
+ *
+ * @example
+ * ```ts
+ * try { await handler(event); } catch (e) { if (e instanceof ReplayedError) return { statusCode: e.statusCode ?? 500 }; }
+ * ```
+ */
+export class ReplayedError extends Error {
+  readonly statusCode: number | undefined;
+  readonly code: string | undefined;
+  /** Always true: this error was stored by an earlier call and replayed. */
+  readonly replayed = true as const;
+
+  constructor(stored: StoredError) {
+    super(stored.message);
+    this.name = stored.name;
+    this.statusCode = stored.statusCode;
+    this.code = stored.code;
+  }
+}
+
+interface StoredError {
+  name: string;
+  message: string;
+  statusCode?: number;
+  code?: string;
+}
+
+/**
+ * The JSON text an error is stored as: its name, message, and a numeric `statusCode` (or
+ * `$metadata.httpStatusCode`, `status`) and string `code` when present. Stacks are not stored.
+ *
+ * @example
+ * ```ts
+ * encodeError(Object.assign(new Error('declined'), { name: 'CardDeclined', statusCode: 402 }));
+ * // '{"name":"CardDeclined","message":"declined","statusCode":402}'
+ * ```
+ */
+export const encodeError = (error: unknown): string => {
+  const source = (typeof error === 'object' && error !== null ? error : {}) as Record<string, unknown>;
+  const stored: StoredError = {
+    name: typeof source.name === 'string' ? source.name : 'Error',
+    message: typeof source.message === 'string' ? source.message : String(error),
+  };
+  const metadata = source.$metadata as { httpStatusCode?: unknown } | undefined;
+  const statusCode = source.statusCode ?? source.status ?? metadata?.httpStatusCode;
+  if (typeof statusCode === 'number') stored.statusCode = statusCode;
+  if (typeof source.code === 'string') stored.code = source.code;
+  return JSON.stringify(stored);
+};
+
+/**
+ * The error a replay throws for a stored error outcome.
+ *
+ * @example
+ * ```ts
+ * decodeError('{"name":"CardDeclined","message":"declined"}').name; // 'CardDeclined'
+ * ```
+ */
+export const decodeError = (text: string): ReplayedError => new ReplayedError(JSON.parse(text) as StoredError);
