@@ -1,5 +1,9 @@
 export type { TestTable, TestTableOptions } from './createTestTable.js';
 export { createTestTable } from './createTestTable.js';
+export type { FaultProxy, FaultProxyOptions } from './faultProxy.js';
+export { startFaultProxy } from './faultProxy.js';
+export type { FaultCounts, FaultKind, FaultOutcome, FaultRule } from './faultProxyRules.js';
+export { mulberry32 } from './faultProxyRules.js';
 export type { DynamoDBLocalJar } from './findDynamoDBLocalJar.js';
 export { findDynamoDBLocalJar } from './findDynamoDBLocalJar.js';
 export { findJava } from './findJava.js';

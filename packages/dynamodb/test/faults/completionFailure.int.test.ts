@@ -1,0 +1,99 @@
+import { type Decision, getIdempotencyToken, type IdempotencyToken, makeIdempotent } from '@oncely/core';
+import { DynamoDBStore } from '@oncely/dynamodb';
+import { createTestTable, type FaultProxy, type TestTable } from '@oncely/dynamodb-local';
+import { localClient } from '../fixtures';
+import { describeCounts, lambdaContext, proxiedStore, report, startProxy, waitUntil } from './faultFixtures';
+
+// Timeline: the handler's side effect has happened; storing its result (UpdateItem) fails
+// more times than the SDK retries. oncely retries the completion within the lock's time.
+const SDK_MAX_ATTEMPTS = 2;
+const setupClient = localClient();
+let table: TestTable;
+let proxy: FaultProxy;
+let direct: DynamoDBStore;
+
+beforeAll(async () => {
+  table = await createTestTable(setupClient);
+  direct = new DynamoDBStore({ tableName: table.tableName, client: setupClient });
+});
+
+beforeEach(async () => {
+  proxy = await startProxy();
+});
+
+afterEach(async () => {
+  await proxy.close();
+});
+
+afterAll(async () => {
+  await table.deleteTable();
+  setupClient.destroy();
+});
+
+const guardedCharge = (store: DynamoDBStore) => {
+  const runs: IdempotencyToken[] = [];
+  const decisions: Decision[] = [];
+  const handler = makeIdempotent(
+    async (event: { orderId: string }, context: object) => {
+      runs.push(getIdempotencyToken(context) as IdempotencyToken);
+      return { charged: event.orderId, run: runs.length };
+    },
+    { store, keyPath: 'orderId', keyPrefix: 'completion', onDecision: ({ decision }) => decisions.push(decision) },
+  );
+  return { handler, runs, decisions };
+};
+
+describe('a completion write that fails more times than the SDK retries', () => {
+  it('still returns the result, stores it, and a replay does not run the handler again', async () => {
+    const store = proxiedStore(proxy, table.tableName, SDK_MAX_ATTEMPTS);
+    const { handler, runs, decisions } = guardedCharge(store);
+    proxy.inject({ operations: 'UpdateItem', fault: 'fail', times: SDK_MAX_ATTEMPTS + 1 });
+
+    const first = await handler({ orderId: 'o-1' }, lambdaContext(10_000));
+    const replay = await handler({ orderId: 'o-1' }, lambdaContext(10_000));
+
+    const counts = proxy.counts();
+    report('completion failing past the SDK retries', {
+      sdkMaxAttempts: SDK_MAX_ATTEMPTS,
+      failedCompletionWrites: counts.byOperation.UpdateItem?.fail ?? 0,
+      handlerRuns: runs.length,
+      decisions: decisions.join('+'),
+      requests: describeCounts(counts),
+    });
+    expect(first).toEqual({ charged: 'o-1', run: 1 });
+    expect(replay).toEqual(first);
+    expect(runs).toHaveLength(1);
+    expect(counts.byOperation.UpdateItem).toEqual({ requests: SDK_MAX_ATTEMPTS + 2, fail: 3, forwarded: 1 });
+    expect(await direct.get(runs[0]?.key ?? '')).toMatchObject({ status: 'COMPLETED', owner: runs[0]?.owner });
+    store.client.destroy();
+  });
+
+  // The documented limit: a result that cannot be stored before the Lambda's deadline is lost,
+  // and a retry after the lock's expiry runs the handler again.
+  it('runs the handler again after the lock expires when the result could not be stored before the deadline', async () => {
+    const store = proxiedStore(proxy, table.tableName, SDK_MAX_ATTEMPTS);
+    const { handler, runs, decisions } = guardedCharge(store);
+    proxy.inject({ operations: 'UpdateItem', fault: 'fail' });
+    const startedMs = Date.now();
+
+    const first = await handler({ orderId: 'o-2' }, lambdaContext(1_500));
+    const answeredMs = Date.now() - startedMs;
+    const failedWrites = proxy.counts().byOperation.UpdateItem?.fail ?? 0;
+    proxy.clearFaults();
+    const key = runs[0]?.key ?? '';
+    await waitUntil(async () => ((await direct.get(key))?.lockedUntilMs ?? 0) < Date.now());
+    const retry = await handler({ orderId: 'o-2' }, lambdaContext(10_000));
+
+    report('completion failing past the Lambda deadline', {
+      completionWritesFailed: failedWrites,
+      firstAnsweredAfterMs: answeredMs,
+      handlerRuns: runs.length,
+      decisions: decisions.join('+'),
+    });
+    expect(first).toEqual({ charged: 'o-2', run: 1 });
+    expect(answeredMs).toBeLessThan(1_500);
+    expect(retry).toEqual({ charged: 'o-2', run: 2 });
+    expect(runs).toHaveLength(2);
+    store.client.destroy();
+  });
+});

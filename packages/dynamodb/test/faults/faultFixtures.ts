@@ -1,0 +1,85 @@
+import { type DynamoDBClientConfig, ScanCommand } from '@aws-sdk/client-dynamodb';
+import type { LambdaContextLike } from '@oncely/core';
+import { DynamoDBStore } from '@oncely/dynamodb';
+import { type FaultCounts, type FaultProxy, localEndpoint, startFaultProxy } from '@oncely/dynamodb-local';
+import { localClient } from '../fixtures';
+
+type RetryStrategy = NonNullable<DynamoDBClientConfig['retryStrategy']>;
+
+/**
+ * The SDK's own retries, as the standard strategy decides them (throttling and transient errors,
+ * 5xx and dropped connections among them) but with a fixed short delay, so tests stay fast.
+ * The standard strategy waits 500 ms and more after a throttle.
+ */
+export const shortRetries = (maxAttempts: number, delayMs = 5): RetryStrategy => {
+  const token = (retryCount: number) => ({ getRetryCount: () => retryCount, getRetryDelay: () => delayMs });
+  return {
+    acquireInitialRetryToken: async () => token(0),
+    refreshRetryTokenForRetry: async (previous, { errorType }) => {
+      const retryable = errorType === 'THROTTLING' || errorType === 'TRANSIENT';
+      if (!retryable || previous.getRetryCount() + 1 >= maxAttempts) throw new Error('No retry token available');
+      return token(previous.getRetryCount() + 1);
+    },
+    recordSuccess: () => {},
+  };
+};
+
+/** A fault proxy in front of the DynamoDB Local of the Jest global setup. */
+export const startProxy = (seed = 1): Promise<FaultProxy> => startFaultProxy({ target: localEndpoint(), seed });
+
+/** A store whose client goes through `proxy`, with `maxAttempts` SDK attempts per request. */
+export const proxiedStore = (proxy: FaultProxy, tableName: string, maxAttempts = 3): DynamoDBStore =>
+  new DynamoDBStore({
+    tableName,
+    client: localClient({ endpoint: proxy.endpoint, retryStrategy: shortRetries(maxAttempts) }),
+  });
+
+/** A Lambda context whose remaining time counts down from `remainingMs` in real time. */
+export const lambdaContext = (remainingMs = 30_000): LambdaContextLike & { awsRequestId: string } => {
+  const deadlineMs = Date.now() + remainingMs;
+  return {
+    awsRequestId: `req-${Math.random().toString(36).slice(2)}`,
+    getRemainingTimeInMillis: () => Math.max(0, deadlineMs - Date.now()),
+  };
+};
+
+export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Polls `check` until it holds; fails after `timeoutMs`. */
+export const waitUntil = async (check: () => Promise<boolean> | boolean, timeoutMs = 10_000): Promise<void> => {
+  const deadlineMs = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadlineMs) throw new Error(`Condition not met within ${timeoutMs} ms`);
+    await sleep(20);
+  }
+};
+
+/** Every item of a table, through a client that bypasses the proxy. */
+export const scanTable = async (tableName: string) => {
+  const client = localClient();
+  try {
+    return (await client.send(new ScanCommand({ TableName: tableName, ConsistentRead: true }))).Items ?? [];
+  } finally {
+    client.destroy();
+  }
+};
+
+/** `PutItem 3 (ambiguous 1, forwarded 2), UpdateItem 1 (forwarded 1)` */
+export const describeCounts = (counts: FaultCounts): string =>
+  Object.entries(counts.byOperation)
+    .map(([operation, { requests, ...outcomes }]) => {
+      const detail = Object.entries(outcomes).map(([outcome, n]) => `${outcome} ${n}`);
+      return `${operation} ${requests} (${detail.join(', ')})`;
+    })
+    .join(', ');
+
+/**
+ * Prints one line of figures a scenario measured. Written to stdout directly: one line per
+ * test, without the stack trace Jest adds to `console.log`.
+ */
+export const report = (scenario: string, figures: Record<string, string | number | boolean>): void => {
+  const text = Object.entries(figures)
+    .map(([name, value]) => `${name}=${value}`)
+    .join(' ');
+  process.stdout.write(`[faults] ${scenario}: ${text}\n`);
+};
