@@ -46,11 +46,28 @@ const config: Config = {
     project('middy', esmDependencies),
     project('dynamodb-local', integration),
     project('dynamodb', {
+      ...esmDependencies,
       // One DynamoDB Local for the whole project; each test file makes its own table.
       globalSetup: '<rootDir>/../dynamodb-local/jest/globalSetup.cjs',
       globalTeardown: '<rootDir>/../dynamodb-local/jest/globalTeardown.cjs',
       ...integration,
     }),
+    {
+      displayName: 'example-write-patterns',
+      rootDir: '<rootDir>/examples/write-patterns',
+      testMatch: ['<rootDir>/test/**/*.test.ts'],
+      testEnvironment: 'node',
+      moduleNameMapper: {
+        '^@oncely/core$': '<rootDir>/../../packages/core/src/index.ts',
+        '^@oncely/dynamodb$': '<rootDir>/../../packages/dynamodb/src/index.ts',
+        '^@oncely/dynamodb-local$': '<rootDir>/../../packages/dynamodb-local/src/index.ts',
+        '^(\\.{1,2}/.*)\\.js$': '$1',
+      },
+      transform,
+      globalSetup: '<rootDir>/../../packages/dynamodb-local/jest/globalSetup.cjs',
+      globalTeardown: '<rootDir>/../../packages/dynamodb-local/jest/globalTeardown.cjs',
+      ...integration,
+    },
   ],
 };
 

@@ -1,0 +1,138 @@
+import { createHash } from 'node:crypto';
+import {
+  type DynamoDBClient,
+  type TransactWriteItem,
+  TransactWriteItemsCommand,
+  type TransactWriteItemsCommandInput,
+} from '@aws-sdk/client-dynamodb';
+import { canonicalJson, type IdempotencyLogger, silentLogger } from '@oncely/core';
+import {
+  type CancellationReason,
+  ClientRequestTokenMismatchError,
+  TransactionCanceledError,
+  WritePatternUsageError,
+} from './errors.js';
+import { isTransactionCanceled, toWriteFailedError } from './failures.js';
+
+// DynamoDB accepts tokens of 1 to 36 characters.
+const MAX_TOKEN_LENGTH = 36;
+
+/**
+ * A client request token derived from the caller's intent: the first 36 hex digits of the
+ * SHA-256 of its canonical JSON (object keys sorted), so the same intent always gets the same
+ * token and a different one (almost surely) another.
+ *
+ * @example
+ * ```ts
+ * clientRequestTokenFor(['transfer', transferId]); // '5d41402abc4b2a76b9719d911017c592a1b2c3d4'.slice(0, 36)
+ * ```
+ */
+export const clientRequestTokenFor = (intent: unknown): string => {
+  const text = canonicalJson(intent);
+  if (text === undefined) throw new WritePatternUsageError(`the intent ${String(intent)} has no JSON form`);
+  return createHash('sha256').update(text).digest('hex').slice(0, MAX_TOKEN_LENGTH);
+};
+
+/**
+ * A transaction to commit at most once: its items, and either the intent it carries out
+ * (hashed into the token) or a token of your own.
+ *
+ * @example
+ * ```ts
+ * const transaction: IdempotentTransaction = { items, intent: ['transfer', transferId] };
+ * ```
+ */
+export type IdempotentTransaction = {
+  items: TransactWriteItem[];
+} & ({ intent: unknown; clientRequestToken?: never } | { clientRequestToken: string; intent?: never });
+
+/**
+ * The TransactWriteItems input with the token of the intent.
+ *
+ * @example
+ * ```ts
+ * const input = buildTransactWriteOnceInput({ items, intent: ['transfer', 't-1'] });
+ * ```
+ */
+export const buildTransactWriteOnceInput = (transaction: IdempotentTransaction): TransactWriteItemsCommandInput => {
+  const token =
+    transaction.clientRequestToken !== undefined
+      ? transaction.clientRequestToken
+      : clientRequestTokenFor(transaction.intent);
+  if (token.length < 1 || token.length > MAX_TOKEN_LENGTH) {
+    throw new WritePatternUsageError(`clientRequestToken must have 1 to 36 characters, got ${token.length}`);
+  }
+  if (transaction.items.length === 0) throw new WritePatternUsageError('a transaction needs at least one item');
+  return { TransactItems: transaction.items, ClientRequestToken: token };
+};
+
+const tablesOf = (items: TransactWriteItem[]): string =>
+  [
+    ...new Set(
+      items.map(
+        (item) =>
+          item.Put?.TableName ?? item.Update?.TableName ?? item.Delete?.TableName ?? item.ConditionCheck?.TableName,
+      ),
+    ),
+  ].join(', ');
+
+/**
+ * Commits a `TransactWriteItems` with a `ClientRequestToken` derived from the caller's intent, so
+ * that a retry of the same intent within 10 minutes of the first commit is a no-op that succeeds
+ * (DynamoDB's idempotency window; after it, the same request applies again; use `updateOnce`
+ * with a token item when retries can come later). Returns `{ status: 'committed' }` both times:
+ * DynamoDB does not say whether this call or an earlier one applied it.
+ * A cancellation is thrown as `TransactionCanceledError` with one reason per refused item; the
+ * same token with other items as `ClientRequestTokenMismatchError`.
+ *
+ * Safe to retry: after a 5xx, a timeout or `TransactionInProgressException`, thrown as
+ * `WriteFailedError` with `maybeApplied: true`, call again with the same intent and items.
+ *
+ * @example
+ * ```ts
+ * await transactWriteOnce({
+ *   client,
+ *   intent: ['transfer', transfer.id],
+ *   items: [
+ *     { Update: { TableName: 'accounts', Key: { id: { S: transfer.from } }, UpdateExpression: 'ADD #b :minus', ... } },
+ *     { Update: { TableName: 'accounts', Key: { id: { S: transfer.to } }, UpdateExpression: 'ADD #b :plus', ... } },
+ *   ],
+ * });
+ * ```
+ */
+export const transactWriteOnce = async (
+  options: { client: DynamoDBClient; logger?: IdempotencyLogger | undefined } & IdempotentTransaction,
+): Promise<{ status: 'committed'; clientRequestToken: string }> => {
+  const { client, logger = silentLogger } = options;
+  const input = buildTransactWriteOnceInput(options);
+  const token = input.ClientRequestToken as string;
+  const tableName = tablesOf(options.items);
+  const subject = `the transaction with client request token "${token}"`;
+  logger.debug('transactWriteOnce: committing', { key: token, items: options.items.length });
+  try {
+    await client.send(new TransactWriteItemsCommand(input));
+    return { status: 'committed', clientRequestToken: token };
+  } catch (error) {
+    if (isTransactionCanceled(error)) {
+      const reasons: CancellationReason[] = (error.CancellationReasons ?? []).flatMap((reason, index) =>
+        reason.Code === undefined || reason.Code === 'None'
+          ? []
+          : [{ index, code: reason.Code, message: reason.Message, item: reason.Item }],
+      );
+      const listed = reasons.map((reason) => `item ${reason.index}: ${reason.code}`).join(', ');
+      throw new TransactionCanceledError(
+        `DynamoDB cancelled ${subject} on table(s) ${tableName} (${listed}); nothing was written. A failed ` +
+          'condition stays failed; a TransactionConflict can be retried with the same intent',
+        { tableName, reasons, cause: error },
+      );
+    }
+    if ((error as { name?: unknown }).name === 'IdempotentParameterMismatchException') {
+      throw new ClientRequestTokenMismatchError(
+        `${subject} was used within the last 10 minutes for a transaction with other items; nothing was written. ` +
+          'Derive the token from everything that makes the intent unique (include the amounts and accounts)',
+        { tableName, cause: error },
+      );
+    }
+    throw toWriteFailedError(error, { operation: 'TransactWriteItems', tableName, subject, isWrite: true });
+  }
+};
