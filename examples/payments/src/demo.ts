@@ -1,16 +1,50 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { InMemoryStore } from '@oncely/core';
 import { FaultyStore } from '@oncely/core/testing';
+import { createIdempotencyTable, DynamoDBStore } from '@oncely/dynamodb';
+import { localClientConfig, startDynamoDBLocal } from '@oncely/dynamodb-local';
 import { formatTable, runScenario } from './scenario.js';
 
-// `npm run demo -- --memory` runs on the in-memory store, without Java.
-const main = async () => {
+// `npm run demo` starts the embedded DynamoDB Local (Java), makes a table and runs the payment
+// capture scenario on it; `npm run demo -- --memory` runs the same scenario in memory, without Java.
+
+const onDynamoDB = async () => {
+  console.log('oncely demo: a payment capture on DynamoDB Local (starting it; needs Java)…');
+  const local = await startDynamoDBLocal();
+  const client = new DynamoDBClient(localClientConfig(local.endpoint));
+  let requests = 0;
+  // Every HTTP request, SDK retries included: the middleware sits after the retry step.
+  client.middlewareStack.add(
+    (next) => (args) => {
+      requests += 1;
+      return next(args);
+    },
+    { step: 'finalizeRequest', priority: 'low', name: 'countDemoRequests' },
+  );
+  try {
+    const tableName = 'oncely-demo';
+    await createIdempotencyTable({ client, tableName });
+    const store = new DynamoDBStore({ tableName, client });
+    console.log(`DynamoDB Local at ${local.endpoint}, table ${tableName}\n`);
+    const rows = await runScenario(store, () => requests);
+    console.log(formatTable(rows, 'DynamoDB requests'));
+  } finally {
+    client.destroy();
+    await local.stop();
+  }
+};
+
+const inMemory = async () => {
   const counted = new FaultyStore(new InMemoryStore());
   const requests = () => Object.values(counted.calls).reduce((sum, n) => sum + n, 0);
   console.log('oncely demo: a payment capture on the in-memory store\n');
-  console.log(formatTable(await runScenario(counted, requests)));
+  console.log(formatTable(await runScenario(counted, requests), 'store requests'));
 };
 
+const main = process.argv.includes('--memory') ? inMemory : onDynamoDB;
+
 main().then(
+  // The timed-out call of the scenario never returns, as a frozen Lambda would not: exit anyway.
   () => process.exit(0),
   (error) => {
     console.error(error);

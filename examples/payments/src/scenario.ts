@@ -114,8 +114,8 @@ export const runScenario = async (store: IdempotencyStore, requestCount: () => n
 };
 
 /** The rows as an aligned text table. */
-export const formatTable = (rows: ScenarioRow[]): string => {
-  const header = ['step', 'caller got', 'handler ran', 'store requests'];
+export const formatTable = (rows: ScenarioRow[], requestsTitle = 'store requests'): string => {
+  const header = ['step', 'caller got', 'handler ran', requestsTitle];
   const cells = rows.map((row) => [row.step, row.callerGot, String(row.handlerRuns), String(row.requests)]);
   const widths = header.map((title, column) =>
     Math.max(title.length, ...cells.map((line) => (line[column] ?? '').length)),

@@ -1,5 +1,7 @@
+import { makeIdempotent } from '@oncely/core';
 import { DynamoDBStore } from '@oncely/dynamodb';
 import { createTestTable, type TestTable } from '@oncely/dynamodb-local';
+import { lambdaContext } from '../../core/test/fixtures.js';
 import { countRequests, localClient, lockFor } from './fixtures';
 
 const client = localClient();
@@ -49,5 +51,50 @@ describe('requests per operation', () => {
     await store.release(abandoned.key, abandoned.owner);
 
     expect(requests.sent).toEqual(['UpdateItemCommand', 'DeleteItemCommand']);
+  });
+});
+
+describe('requests per invocation of a wrapped handler', () => {
+  const wrap = (options: { localCache?: false | { maxEntries: number } } = {}) => {
+    let runs = 0;
+    const handler = makeIdempotent(
+      async (event: { orderId: string }) => {
+        runs += 1;
+        return { charged: event.orderId };
+      },
+      { store, keyPath: 'orderId', keyPrefix: 'requests', localCache: false, ...options },
+    );
+    return { handler, runs: () => runs };
+  };
+
+  it('spends two requests on a first call: the lock and the completion', async () => {
+    const { handler, runs } = wrap();
+
+    await handler({ orderId: 'first-call' }, lambdaContext());
+
+    expect(runs()).toBe(1);
+    expect(requests.sent).toEqual(['PutItemCommand', 'UpdateItemCommand']);
+  });
+
+  it('spends one request on a replay: the refused lock write returns the record', async () => {
+    const { handler, runs } = wrap();
+    await handler({ orderId: 'replayed' }, lambdaContext());
+    requests.reset();
+
+    await expect(handler({ orderId: 'replayed' }, lambdaContext())).resolves.toEqual({ charged: 'replayed' });
+
+    expect(runs()).toBe(1);
+    expect(requests.sent).toEqual(['PutItemCommand']);
+  });
+
+  it('spends no request on a replay answered by the local cache', async () => {
+    const { handler, runs } = wrap({ localCache: { maxEntries: 10 } });
+    await handler({ orderId: 'cached' }, lambdaContext());
+    requests.reset();
+
+    await expect(handler({ orderId: 'cached' }, lambdaContext())).resolves.toEqual({ charged: 'cached' });
+
+    expect(runs()).toBe(1);
+    expect(requests.sent).toEqual([]);
   });
 });
