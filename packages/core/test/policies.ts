@@ -274,6 +274,35 @@ export const describePolicies = (
       });
     });
 
+    describe('tenant scope', () => {
+      it('gives two tenants sending the same client key separate results', async () => {
+        const store = makeStore();
+        let runs = 0;
+        const handler = wrap(
+          async (event: { headers: Record<string, string>; body: string }) => {
+            runs += 1;
+            return { tenant: event.headers['x-tenant'], order: JSON.parse(event.body).orderId };
+          },
+          {
+            store,
+            keyPrefix: 'tenants',
+            keyPath: 'powertools_json(body).orderId',
+            scope: (event: unknown) => (event as { headers: Record<string, string> }).headers['x-tenant'],
+          },
+        );
+        const order = (tenant: string) => apiGatewayEvent({ orderId: 'o-1' }, { 'x-tenant': tenant });
+
+        const acme = await handler(order('acme'), lambdaContext());
+        const globex = await handler(order('globex'), lambdaContext());
+        const acmeAgain = await handler(order('acme'), lambdaContext());
+
+        expect(acme).toEqual({ tenant: 'acme', order: 'o-1' });
+        expect(globex).toEqual({ tenant: 'globex', order: 'o-1' });
+        expect(acmeAgain).toEqual(acme);
+        expect(runs).toBe(2);
+      });
+    });
+
     describe('error caching', () => {
       class CardDeclined extends Error {
         override name = 'CardDeclined';

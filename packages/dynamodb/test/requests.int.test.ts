@@ -58,7 +58,7 @@ describe('requests per invocation of a wrapped handler', () => {
   const wrap = (options: { localCache?: false | { maxEntries: number } } = {}) => {
     let runs = 0;
     const handler = makeIdempotent(
-      async (event: { orderId: string }) => {
+      async (event: { orderId: string }, _context?: unknown) => {
         runs += 1;
         return { charged: event.orderId };
       },

@@ -1,12 +1,13 @@
 // A Lambda that crashes mid-handler, for crash.int.test.ts: it takes the lock, tells the parent
 // on stdout that it is inside the handler (with its key and owner token), and waits to be killed.
-// Run: TSX_TSCONFIG_PATH=tsconfig.test.json node --import tsx crashChild.ts <endpoint> <table> <orderId> <remainingMs>
+// Run: TSX_TSCONFIG_PATH=tsconfig.test.json node --import tsx crashChild.ts <endpoint> <table> <orderId> <remainingMs> [leaseMs]
+// With leaseMs, the lock is a heartbeat lease of that length (renewed until the kill).
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { getIdempotencyToken, makeIdempotent } from '@oncely/core';
 import { DynamoDBStore } from '@oncely/dynamodb';
 import { localClientConfig } from '@oncely/dynamodb-local';
 
-const [endpoint = '', tableName = '', orderId = '', remainingMs = '2000'] = process.argv.slice(2);
+const [endpoint = '', tableName = '', orderId = '', remainingMs = '2000', leaseMs] = process.argv.slice(2);
 const deadlineMs = Date.now() + Number(remainingMs);
 const context = { getRemainingTimeInMillis: () => Math.max(0, deadlineMs - Date.now()) };
 const store = new DynamoDBStore({ tableName, client: new DynamoDBClient(localClientConfig(endpoint)) });
@@ -17,7 +18,12 @@ const handler = makeIdempotent(
     await new Promise((resolve) => setTimeout(resolve, 60_000));
     return { charged: 'by the crashed call' };
   },
-  { store, keyPath: 'orderId', keyPrefix: 'crash' },
+  {
+    store,
+    keyPath: 'orderId',
+    keyPrefix: 'crash',
+    ...(leaseMs === undefined ? {} : { lease: { durationMs: Number(leaseMs) } }),
+  },
 );
 
 // No top-level await: the test tsconfig compiles to CommonJS. The handler's timer keeps the process alive.

@@ -1,0 +1,133 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { IdempotencyAlreadyInProgressError, type IdempotencyToken, makeIdempotent } from '@oncely/core';
+import { DynamoDBStore } from '@oncely/dynamodb';
+import { createTestTable, localEndpoint, type TestTable } from '@oncely/dynamodb-local';
+import { localClient } from '../fixtures';
+import { lambdaContext, report, sleep } from './faultFixtures';
+
+// Heartbeat leases on DynamoDB Local. A Lambda (a child process) with ten minutes left takes a
+// 2 s lease and is killed inside its handler: its key is free again about 2 s later, not in ten
+// minutes. A handler that runs for many leases keeps its lock the whole time.
+const LEASE_MS = 2_000;
+const FAR_DEADLINE_MS = 600_000;
+const repositoryRoot = resolve(__dirname, '../../../..');
+const client = localClient();
+let table: TestTable;
+let store: DynamoDBStore;
+let child: ChildProcess | undefined;
+
+beforeAll(async () => {
+  table = await createTestTable(client);
+  store = new DynamoDBStore({ tableName: table.tableName, client });
+});
+
+afterAll(async () => {
+  if (child?.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  await table.deleteTable();
+  client.destroy();
+});
+
+const startLeasedLambda = (orderId: string): ChildProcess =>
+  spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      resolve(__dirname, 'crashChild.ts'),
+      localEndpoint(),
+      table.tableName,
+      orderId,
+      String(FAR_DEADLINE_MS),
+      String(LEASE_MS),
+    ],
+    {
+      cwd: repositoryRoot,
+      env: { ...process.env, TSX_TSCONFIG_PATH: resolve(repositoryRoot, 'tsconfig.test.json') },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+
+const insideHandler = async (lambda: ChildProcess): Promise<IdempotencyToken> => {
+  let stderr = '';
+  lambda.stderr?.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  const lines = createInterface({ input: lambda.stdout as NodeJS.ReadableStream });
+  for await (const line of lines) {
+    if (line.startsWith('inside ')) return JSON.parse(line.slice('inside '.length)) as IdempotencyToken;
+  }
+  throw new Error(`The child ended before entering its handler:\n${stderr}`);
+};
+
+describe('a heartbeat lease on DynamoDB', () => {
+  it('frees the key of a killed call within about one lease, though its Lambda had ten minutes left', async () => {
+    let runs = 0;
+    const retry = makeIdempotent(
+      async (event: { orderId: string }, _context?: unknown) => {
+        runs += 1;
+        return { charged: event.orderId };
+      },
+      { store, keyPath: 'orderId', keyPrefix: 'crash', lease: { durationMs: LEASE_MS } },
+    );
+    child = startLeasedLambda('lease-1');
+    const crashed = await insideHandler(child);
+    // Let it renew at least once before the kill, so the test covers a renewed lease.
+    await sleep(LEASE_MS);
+    const renewedUntilMs = (await store.get(crashed.key))?.lockedUntilMs ?? 0;
+    child.kill('SIGKILL');
+    await once(child, 'exit');
+    const killedMs = Date.now();
+
+    const early = await retry({ orderId: 'lease-1' }, lambdaContext(FAR_DEADLINE_MS)).catch((e: unknown) => e);
+    let result: unknown;
+    while (result === undefined) {
+      result = await retry({ orderId: 'lease-1' }, lambdaContext(FAR_DEADLINE_MS)).catch((error: unknown) => {
+        if (!(error instanceof IdempotencyAlreadyInProgressError)) throw error;
+        return undefined;
+      });
+      if (result === undefined) await sleep(50);
+      if (Date.now() - killedMs > 10_000) throw new Error('the key was not freed within 10 s');
+    }
+    const freedAfterMs = Date.now() - killedMs;
+
+    report('killed call with a 2 s lease', { freedAfterMs, leaseMs: LEASE_MS, lambdaRemainingMs: FAR_DEADLINE_MS });
+    expect(renewedUntilMs).toBeLessThanOrEqual(Date.now() + LEASE_MS);
+    expect(early).toBeInstanceOf(IdempotencyAlreadyInProgressError);
+    expect(result).toEqual({ charged: 'lease-1' });
+    expect(runs).toBe(1);
+    expect(freedAfterMs).toBeLessThanOrEqual(LEASE_MS + 500);
+  });
+
+  it('keeps the lock of a handler that runs for five leases, refusing every duplicate meanwhile', async () => {
+    const handlerMs = 5 * LEASE_MS;
+    let runs = 0;
+    const handler = makeIdempotent(
+      async (event: { orderId: string }, _context?: unknown) => {
+        runs += 1;
+        await sleep(handlerMs);
+        return { charged: event.orderId };
+      },
+      { store, keyPath: 'orderId', keyPrefix: 'long', lease: { durationMs: LEASE_MS } },
+    );
+
+    const first = handler({ orderId: 'lease-2' }, lambdaContext(FAR_DEADLINE_MS));
+    const duplicates: unknown[] = [];
+    const startedMs = Date.now();
+    while (Date.now() - startedMs < handlerMs - 500) {
+      await sleep(250);
+      duplicates.push(await handler({ orderId: 'lease-2' }, lambdaContext(FAR_DEADLINE_MS)).catch((e: unknown) => e));
+    }
+    const result = await first;
+    const replay = await handler({ orderId: 'lease-2' }, lambdaContext(FAR_DEADLINE_MS));
+
+    report('long handler with a 2 s lease', { handlerMs, duplicates: duplicates.length, runs });
+    expect(duplicates.length).toBeGreaterThan(20);
+    expect(duplicates.every((outcome) => outcome instanceof IdempotencyAlreadyInProgressError)).toBe(true);
+    expect(result).toEqual({ charged: 'lease-2' });
+    expect(replay).toEqual({ charged: 'lease-2' });
+    expect(runs).toBe(1);
+  });
+});
