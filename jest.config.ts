@@ -53,6 +53,23 @@ const config: Config = {
       ...integration,
     }),
     {
+      displayName: 'example-payments',
+      rootDir: '<rootDir>/examples/payments',
+      testMatch: ['<rootDir>/test/**/*.test.ts'],
+      testEnvironment: 'node',
+      moduleNameMapper: {
+        '^@oncely/core$': '<rootDir>/../../packages/core/src/index.ts',
+        '^@oncely/core/testing$': '<rootDir>/../../packages/core/src/testing/index.ts',
+        '^@oncely/dynamodb$': '<rootDir>/../../packages/dynamodb/src/index.ts',
+        '^@oncely/dynamodb-local$': '<rootDir>/../../packages/dynamodb-local/src/index.ts',
+        '^(\\.{1,2}/.*)\\.js$': '$1',
+      },
+      transform,
+      globalSetup: '<rootDir>/../../packages/dynamodb-local/jest/globalSetup.cjs',
+      globalTeardown: '<rootDir>/../../packages/dynamodb-local/jest/globalTeardown.cjs',
+      ...integration,
+    },
+    {
       displayName: 'example-write-patterns',
       rootDir: '<rootDir>/examples/write-patterns',
       testMatch: ['<rootDir>/test/**/*.test.ts'],
