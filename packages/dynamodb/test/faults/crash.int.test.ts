@@ -1,7 +1,5 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { resolve } from 'node:path';
-import { createInterface } from 'node:readline';
 import {
   getIdempotencyToken,
   IdempotencyAlreadyInProgressError,
@@ -9,15 +7,15 @@ import {
   makeIdempotent,
 } from '@oncely/core';
 import { DynamoDBStore } from '@oncely/dynamodb';
-import { createTestTable, localEndpoint, type TestTable } from '@oncely/dynamodb-local';
+import { createTestTable, type TestTable } from '@oncely/dynamodb-local';
 import { localClient } from '../fixtures';
+import { insideHandler, startCrashingLambda } from './crashingLambda';
 import { lambdaContext, report, scanTable, waitUntil } from './faultFixtures';
 
 // Timeline: a Lambda (a child process) takes the lock with 2 s left and is killed with SIGKILL
 // inside its handler: no completion, no release, no cleanup. Its lock ends at its deadline;
 // the retry after that runs the call, and the table holds the retry's record and nothing else.
 const CHILD_REMAINING_MS = 2_000;
-const repositoryRoot = resolve(__dirname, '../../../..');
 const setupClient = localClient();
 let table: TestTable;
 let store: DynamoDBStore;
@@ -34,45 +32,6 @@ afterAll(async () => {
   setupClient.destroy();
 });
 
-const startCrashingLambda = (orderId: string): ChildProcess =>
-  spawn(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      resolve(__dirname, 'crashChild.ts'),
-      localEndpoint(),
-      table.tableName,
-      orderId,
-      String(CHILD_REMAINING_MS),
-    ],
-    {
-      // From the repository root, where `tsx` is installed; the child imports @oncely/* from
-      // source through the paths of the test tsconfig.
-      cwd: repositoryRoot,
-      env: { ...process.env, TSX_TSCONFIG_PATH: resolve(repositoryRoot, 'tsconfig.test.json') },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-
-const insideHandler = async (lambda: ChildProcess): Promise<IdempotencyToken> => {
-  let stderr = '';
-  lambda.stderr?.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString();
-  });
-  const exited = once(lambda, 'exit').then(() => {
-    throw new Error(`The child exited before entering its handler:\n${stderr}`);
-  });
-  const lines = createInterface({ input: lambda.stdout as NodeJS.ReadableStream });
-  const entered = (async () => {
-    for await (const line of lines) {
-      if (line.startsWith('inside ')) return JSON.parse(line.slice('inside '.length)) as IdempotencyToken;
-    }
-    throw new Error(`The child closed its output before entering its handler:\n${stderr}`);
-  })();
-  return Promise.race([entered, exited]);
-};
-
 describe('a crash mid-handler', () => {
   it('leaves a lock that expires at the deadline, after which a retry runs and succeeds, leaving nothing else', async () => {
     const runs: IdempotencyToken[] = [];
@@ -83,7 +42,7 @@ describe('a crash mid-handler', () => {
       },
       { store, keyPath: 'orderId', keyPrefix: 'crash' },
     );
-    child = startCrashingLambda('o-1');
+    child = startCrashingLambda(table.tableName, 'o-1', CHILD_REMAINING_MS);
 
     const crashed = await insideHandler(child);
     const killedMs = Date.now();

@@ -1,11 +1,10 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { resolve } from 'node:path';
-import { createInterface } from 'node:readline';
-import { IdempotencyAlreadyInProgressError, type IdempotencyToken, makeIdempotent } from '@oncely/core';
+import { IdempotencyAlreadyInProgressError, makeIdempotent } from '@oncely/core';
 import { DynamoDBStore } from '@oncely/dynamodb';
-import { createTestTable, localEndpoint, type TestTable } from '@oncely/dynamodb-local';
+import { createTestTable, type TestTable } from '@oncely/dynamodb-local';
 import { localClient } from '../fixtures';
+import { insideHandler, startCrashingLambda } from './crashingLambda';
 import { lambdaContext, report, sleep } from './faultFixtures';
 
 // Heartbeat leases on DynamoDB Local. A Lambda (a child process) with ten minutes left takes a
@@ -13,7 +12,6 @@ import { lambdaContext, report, sleep } from './faultFixtures';
 // minutes. A handler that runs for many leases keeps its lock the whole time.
 const LEASE_MS = 2_000;
 const FAR_DEADLINE_MS = 600_000;
-const repositoryRoot = resolve(__dirname, '../../../..');
 const client = localClient();
 let table: TestTable;
 let store: DynamoDBStore;
@@ -30,38 +28,6 @@ afterAll(async () => {
   client.destroy();
 });
 
-const startLeasedLambda = (orderId: string): ChildProcess =>
-  spawn(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      resolve(__dirname, 'crashChild.ts'),
-      localEndpoint(),
-      table.tableName,
-      orderId,
-      String(FAR_DEADLINE_MS),
-      String(LEASE_MS),
-    ],
-    {
-      cwd: repositoryRoot,
-      env: { ...process.env, TSX_TSCONFIG_PATH: resolve(repositoryRoot, 'tsconfig.test.json') },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-
-const insideHandler = async (lambda: ChildProcess): Promise<IdempotencyToken> => {
-  let stderr = '';
-  lambda.stderr?.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString();
-  });
-  const lines = createInterface({ input: lambda.stdout as NodeJS.ReadableStream });
-  for await (const line of lines) {
-    if (line.startsWith('inside ')) return JSON.parse(line.slice('inside '.length)) as IdempotencyToken;
-  }
-  throw new Error(`The child ended before entering its handler:\n${stderr}`);
-};
-
 describe('a heartbeat lease on DynamoDB', () => {
   it('frees the key of a killed call within about one lease, though its Lambda had ten minutes left', async () => {
     let runs = 0;
@@ -72,7 +38,7 @@ describe('a heartbeat lease on DynamoDB', () => {
       },
       { store, keyPath: 'orderId', keyPrefix: 'crash', lease: { durationMs: LEASE_MS } },
     );
-    child = startLeasedLambda('lease-1');
+    child = startCrashingLambda(table.tableName, 'lease-1', FAR_DEADLINE_MS, LEASE_MS);
     const crashed = await insideHandler(child);
     // Let it renew at least once before the kill, so the test covers a renewed lease.
     await sleep(LEASE_MS);
@@ -98,7 +64,8 @@ describe('a heartbeat lease on DynamoDB', () => {
     expect(early).toBeInstanceOf(IdempotencyAlreadyInProgressError);
     expect(result).toEqual({ charged: 'lease-1' });
     expect(runs).toBe(1);
-    expect(freedAfterMs).toBeLessThanOrEqual(LEASE_MS + 500);
+    // One lease after the last renewal, plus polling and scheduling slack on a busy machine.
+    expect(freedAfterMs).toBeLessThanOrEqual(LEASE_MS + 1_000);
   });
 
   it('keeps the lock of a handler that runs for five leases, refusing every duplicate meanwhile', async () => {
