@@ -1,26 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { IdempotencyPersistenceError } from '@oncely/core';
-import { DynamoDBStore } from '@oncely/dynamodb';
-import { createTestTable, type TestTable } from '@oncely/dynamodb-local';
-import { localClient, lockFor } from './fixtures';
+import { lockFor, useTestTable } from './fixtures';
 
-const client = localClient();
-let table: TestTable;
-let store: DynamoDBStore;
-
-beforeAll(async () => {
-  table = await createTestTable(client);
-  store = new DynamoDBStore({ tableName: table.tableName, client });
-});
-
-afterAll(async () => {
-  await table.deleteTable();
-  client.destroy();
-});
+const local = useTestTable();
 
 const rawItem = async (key: string) =>
-  (await client.send(new GetItemCommand({ TableName: table.tableName, Key: { id: { S: key } } }))).Item;
+  (await local.client.send(new GetItemCommand({ TableName: local.table.tableName, Key: { id: { S: key } } }))).Item;
 
 // ~200 KB of JSON that looks like an API response: repetitive, so it compresses well.
 const compressibleResult = (): string =>
@@ -36,62 +22,72 @@ const compressibleResult = (): string =>
 describe('compression of large results', () => {
   it('stores a result above the threshold compressed as a binary, and reads it back unchanged', async () => {
     const lock = lockFor();
-    await store.acquire(lock);
+    await local.store.acquire(lock);
     const data = compressibleResult();
 
-    await store.complete({ key: lock.key, owner: lock.owner, data, expiresAtSec: lock.expiresAtSec });
+    await local.store.complete({ key: lock.key, owner: lock.owner, data, expiresAtSec: lock.expiresAtSec });
 
     const stored = (await rawItem(lock.key))?.data;
     expect(Buffer.byteLength(data)).toBeGreaterThan(100_000);
     expect(stored?.S).toBeUndefined();
     expect(stored?.B?.byteLength).toBeLessThan(Buffer.byteLength(data) / 5);
-    expect((await store.get(lock.key))?.data).toBe(data);
+    expect((await local.store.get(lock.key))?.data).toBe(data);
   });
 
   it('returns the decompressed result from a conflicting acquire', async () => {
     const lock = lockFor();
-    await store.acquire(lock);
+    await local.store.acquire(lock);
     const data = compressibleResult();
-    await store.complete({ key: lock.key, owner: lock.owner, data, expiresAtSec: lock.expiresAtSec });
+    await local.store.complete({ key: lock.key, owner: lock.owner, data, expiresAtSec: lock.expiresAtSec });
 
-    const replay = await store.acquire(lockFor({ key: lock.key }));
+    const replay = await local.store.acquire(lockFor({ key: lock.key }));
 
     expect(replay).toMatchObject({ acquired: false, existing: { status: 'COMPLETED', data } });
   });
 
   it('stores a result at or below the threshold as a string, in the Powertools layout', async () => {
     const lock = lockFor();
-    await store.acquire(lock);
+    await local.store.acquire(lock);
     const data = JSON.stringify('x'.repeat(4000));
 
-    await store.complete({ key: lock.key, owner: lock.owner, data, expiresAtSec: lock.expiresAtSec });
+    await local.store.complete({ key: lock.key, owner: lock.owner, data, expiresAtSec: lock.expiresAtSec });
 
     expect((await rawItem(lock.key))?.data).toEqual({ S: data });
   });
 
   it('refuses a result too large even compressed, naming the key, and leaves the lock in place', async () => {
     const lock = lockFor();
-    await store.acquire(lock);
+    await local.store.acquire(lock);
     // Random bytes as base64: ~600 KB of JSON that brotli cannot shrink below 400 KB.
     const data = JSON.stringify(randomBytes(450_000).toString('base64'));
 
-    const completing = store.complete({ key: lock.key, owner: lock.owner, data, expiresAtSec: lock.expiresAtSec });
+    const completing = local.store.complete({
+      key: lock.key,
+      owner: lock.owner,
+      data,
+      expiresAtSec: lock.expiresAtSec,
+    });
 
     await expect(completing).rejects.toThrow(IdempotencyPersistenceError);
     await expect(completing).rejects.toMatchObject({
       key: lock.key,
       message: expect.stringContaining(`key "${lock.key}" is too large to store`),
     });
-    expect((await store.get(lock.key))?.status).toBe('INPROGRESS');
+    expect((await local.store.get(lock.key))?.status).toBe('INPROGRESS');
   });
 
   it("maps DynamoDB's own item-size refusal to the same error", async () => {
     // The size check before sending cannot see the validation hash written by acquire; DynamoDB can.
     const lock = lockFor({ validation: 'v'.repeat(350_000) });
-    await store.acquire(lock);
+    await local.store.acquire(lock);
     const data = JSON.stringify(randomBytes(100_000).toString('base64'));
 
-    const completing = store.complete({ key: lock.key, owner: lock.owner, data, expiresAtSec: lock.expiresAtSec });
+    const completing = local.store.complete({
+      key: lock.key,
+      owner: lock.owner,
+      data,
+      expiresAtSec: lock.expiresAtSec,
+    });
 
     await expect(completing).rejects.toMatchObject({
       name: 'IdempotencyPersistenceError',

@@ -1,25 +1,11 @@
 import { canTakeOver } from '@oncely/core';
 import { storeContract } from '@oncely/core/testing';
-import { DynamoDBStore } from '@oncely/dynamodb';
-import { createTestTable, type TestTable } from '@oncely/dynamodb-local';
-import { localClient, lockFor } from './fixtures';
+import { lockFor, useTestTable } from './fixtures';
 
-const client = localClient();
-let table: TestTable;
-let store: DynamoDBStore;
-
-beforeAll(async () => {
-  table = await createTestTable(client);
-  store = new DynamoDBStore({ tableName: table.tableName, client });
-});
-
-afterAll(async () => {
-  await table.deleteTable();
-  client.destroy();
-});
+const local = useTestTable();
 
 describe('DynamoDBStore with the default layout', () => {
-  test.each(storeContract.map((c) => [c.name, c] as const))('%s', (_name, c) => c.run(store));
+  test.each(storeContract.map((c) => [c.name, c] as const))('%s', (_name, c) => c.run(local.store));
 });
 
 describe('expiry boundaries', () => {
@@ -30,11 +16,11 @@ describe('expiry boundaries', () => {
       nowMs: expiresAtSec * 1000 - 5_000,
       lockedUntilMs: expiresAtSec * 1000 + 60_000,
     });
-    await store.acquire(old);
+    await local.store.acquire(old);
     const nowMs = expiresAtSec * 1000;
-    const existing = await store.get(old.key);
+    const existing = await local.store.get(old.key);
 
-    const result = await store.acquire(lockFor({ key: old.key, nowMs }));
+    const result = await local.store.acquire(lockFor({ key: old.key, nowMs }));
 
     expect(existing && canTakeOver(existing, nowMs)).toBe(true);
     expect(result).toEqual({ acquired: true });
@@ -43,11 +29,11 @@ describe('expiry boundaries', () => {
   it('keeps a lock held until the millisecond after lockedUntilMs, as canTakeOver judges it', async () => {
     const nowMs = Date.now();
     const holder = lockFor({ nowMs, lockedUntilMs: nowMs + 1_000 });
-    await store.acquire(holder);
-    const existing = await store.get(holder.key);
+    await local.store.acquire(holder);
+    const existing = await local.store.get(holder.key);
 
-    const atExpiry = await store.acquire(lockFor({ key: holder.key, nowMs: nowMs + 1_000 }));
-    const after = await store.acquire(lockFor({ key: holder.key, nowMs: nowMs + 1_001 }));
+    const atExpiry = await local.store.acquire(lockFor({ key: holder.key, nowMs: nowMs + 1_000 }));
+    const after = await local.store.acquire(lockFor({ key: holder.key, nowMs: nowMs + 1_001 }));
 
     expect(existing && canTakeOver(existing, nowMs + 1_000)).toBe(false);
     expect(atExpiry.acquired).toBe(false);

@@ -1,11 +1,42 @@
 import { randomUUID } from 'node:crypto';
 import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import type { LockRequest } from '@oncely/core';
-import { localClientConfig, localEndpoint } from '@oncely/dynamodb-local';
+import { DynamoDBStore } from '@oncely/dynamodb';
+import { createTestTable, localClientConfig, localEndpoint, type TestTable } from '@oncely/dynamodb-local';
 
 /** A client for the DynamoDB Local started by the Jest global setup. */
 export const localClient = (config: Partial<DynamoDBClientConfig> = {}): DynamoDBClient =>
   new DynamoDBClient({ ...localClientConfig(localEndpoint()), ...config });
+
+/**
+ * A table of this test file's own on DynamoDB Local and a store on it, made before the file's
+ * tests and removed after them. Read `table` and `store` inside tests, not at load time.
+ */
+export const useTestTable = (client: DynamoDBClient = localClient()) => {
+  let table: TestTable | undefined;
+  let store: DynamoDBStore | undefined;
+  beforeAll(async () => {
+    table = await createTestTable(client);
+    store = new DynamoDBStore({ tableName: table.tableName, client });
+  });
+  afterAll(async () => {
+    await table?.deleteTable();
+    client.destroy();
+  });
+  const made = <T>(value: T | undefined): T => {
+    if (value === undefined) throw new Error('useTestTable: the table is made in beforeAll; read it inside a test');
+    return value;
+  };
+  return {
+    client,
+    get table(): TestTable {
+      return made(table);
+    },
+    get store(): DynamoDBStore {
+      return made(store);
+    },
+  };
+};
 
 /** Counts every request the client sends (each attempt, retries included), by command name. */
 export const countRequests = (client: DynamoDBClient) => {

@@ -1,28 +1,14 @@
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
-import { DynamoDBStore } from '@oncely/dynamodb';
-import { createTestTable, type TestTable } from '@oncely/dynamodb-local';
-import { localClient, lockFor } from './fixtures';
+import { lockFor, useTestTable } from './fixtures';
 
-const client = localClient();
-let table: TestTable;
-let store: DynamoDBStore;
-
-beforeAll(async () => {
-  table = await createTestTable(client);
-  store = new DynamoDBStore({ tableName: table.tableName, client });
-});
-
-afterAll(async () => {
-  await table.deleteTable();
-  client.destroy();
-});
+const local = useTestTable();
 
 // The item Powertools for AWS Lambda leaves after a completed call: no `owner`, data as JSON text.
 const writePowertoolsRecord = async (key: string, nowMs: number) => {
   const expiresAtSec = Math.floor(nowMs / 1000) + 3600;
-  await client.send(
+  await local.client.send(
     new PutItemCommand({
-      TableName: table.tableName,
+      TableName: local.table.tableName,
       Item: {
         id: { S: key },
         expiration: { N: String(expiresAtSec) },
@@ -42,7 +28,7 @@ describe('records written by Powertools', () => {
     const key = 'payments-capture#8e5b6c0f1a2d3e4f';
     const expiresAtSec = await writePowertoolsRecord(key, nowMs);
 
-    const record = await store.get(key);
+    const record = await local.store.get(key);
 
     expect(record).toEqual({
       key,
@@ -59,7 +45,7 @@ describe('records written by Powertools', () => {
     const key = 'payments-capture#0c1d2e3f4a5b6c7d';
     await writePowertoolsRecord(key, nowMs);
 
-    const result = await store.acquire(lockFor({ key, nowMs }));
+    const result = await local.store.acquire(lockFor({ key, nowMs }));
 
     expect(result).toMatchObject({
       acquired: false,
@@ -69,9 +55,9 @@ describe('records written by Powertools', () => {
 
   it('read a result stored as a native DynamoDB map as JSON text', async () => {
     const key = `native#${Date.now()}`;
-    await client.send(
+    await local.client.send(
       new PutItemCommand({
-        TableName: table.tableName,
+        TableName: local.table.tableName,
         Item: {
           id: { S: key },
           expiration: { N: '4102444800' },
@@ -81,7 +67,7 @@ describe('records written by Powertools', () => {
       }),
     );
 
-    const record = await store.get(key);
+    const record = await local.store.get(key);
 
     expect(JSON.parse(record?.data ?? 'null')).toEqual({ ok: true, n: 7 });
   });
