@@ -108,6 +108,40 @@ const config: Config = {
       globalTeardown: '<rootDir>/../../packages/dynamodb-local/jest/globalTeardown.cjs',
       ...integration,
     },
+    {
+      displayName: 'example-batch-records',
+      rootDir: '<rootDir>/examples/batch-records',
+      testMatch: ['<rootDir>/test/**/*.test.ts'],
+      testEnvironment: 'node',
+      moduleNameMapper: {
+        '^@oncely/core$': '<rootDir>/../../packages/core/src/index.ts',
+        '^@oncely/dynamodb$': '<rootDir>/../../packages/dynamodb/src/index.ts',
+        '^@oncely/dynamodb-local$': '<rootDir>/../../packages/dynamodb-local/src/index.ts',
+        '^(\\.{1,2}/.*)\\.js$': '$1',
+      },
+      // @aws-lambda-powertools/batch ships CommonJS too: no transform needed.
+      transform,
+      globalSetup: '<rootDir>/../../packages/dynamodb-local/jest/globalSetup.cjs',
+      globalTeardown: '<rootDir>/../../packages/dynamodb-local/jest/globalTeardown.cjs',
+      ...integration,
+    },
+    {
+      displayName: 'example-async-requests',
+      rootDir: '<rootDir>/examples/async-requests',
+      testMatch: ['<rootDir>/test/**/*.test.ts'],
+      testEnvironment: 'node',
+      moduleNameMapper: {
+        '^@oncely/core$': '<rootDir>/../../packages/core/src/index.ts',
+        '^@oncely/dynamodb$': '<rootDir>/../../packages/dynamodb/src/index.ts',
+        '^@oncely/dynamodb-local$': '<rootDir>/../../packages/dynamodb-local/src/index.ts',
+        '^(\\.{1,2}/.*)\\.js$': '$1',
+      },
+      // @aws-lambda-powertools/batch ships CommonJS too: no transform needed.
+      transform,
+      globalSetup: '<rootDir>/../../packages/dynamodb-local/jest/globalSetup.cjs',
+      globalTeardown: '<rootDir>/../../packages/dynamodb-local/jest/globalTeardown.cjs',
+      ...integration,
+    },
   ],
 };
 

@@ -6,6 +6,7 @@ import {
   type DynamoDBClient,
   type KeySchemaElement,
   ResourceNotFoundException,
+  type StreamViewType,
 } from '@aws-sdk/client-dynamodb';
 
 /**
@@ -13,7 +14,7 @@ import {
  *
  * @example
  * ```ts
- * await createTestTable(client, { partitionKey: 'pk', sortKey: 'sk' });
+ * await createTestTable(client, { partitionKey: 'pk', sortKey: 'sk', stream: 'NEW_IMAGE' });
  * ```
  */
 export interface TestTableOptions {
@@ -23,6 +24,8 @@ export interface TestTableOptions {
   partitionKey?: string;
   /** Sort key attribute (type S), for a composite primary key. Default: none. */
   sortKey?: string;
+  /** Enables a DynamoDB stream with this view type (`true`: `NEW_AND_OLD_IMAGES`). Default: none. */
+  stream?: boolean | StreamViewType;
 }
 
 /**
@@ -36,13 +39,15 @@ export interface TestTableOptions {
  */
 export interface TestTable {
   tableName: string;
+  /** ARN of the table's stream, when made with the `stream` option; read it with a `StreamRunner`. */
+  streamArn?: string;
   /** Deletes the table; a table already gone is fine. */
   deleteTable(): Promise<void>;
 }
 
 /**
- * Creates a uniquely named on-demand table with a string partition key (`id` unless told)
- * and optionally a string sort key. On DynamoDB Local the table is ACTIVE at once.
+ * Creates a uniquely named on-demand table with a string partition key (`id` unless told),
+ * optionally a string sort key and a stream. On DynamoDB Local the table is ACTIVE at once.
  *
  * @example
  * ```ts
@@ -55,12 +60,14 @@ export const createTestTable = async (client: DynamoDBClient, options: TestTable
   const keys: KeySchemaElement[] = [{ AttributeName: options.partitionKey ?? 'id', KeyType: 'HASH' }];
   if (options.sortKey !== undefined) keys.push({ AttributeName: options.sortKey, KeyType: 'RANGE' });
   const definitions: AttributeDefinition[] = keys.map(({ AttributeName }) => ({ AttributeName, AttributeType: 'S' }));
-  await client.send(
+  const streamViewType = options.stream === true ? 'NEW_AND_OLD_IMAGES' : options.stream || undefined;
+  const { TableDescription } = await client.send(
     new CreateTableCommand({
       TableName: tableName,
       KeySchema: keys,
       AttributeDefinitions: definitions,
       BillingMode: 'PAY_PER_REQUEST',
+      ...(streamViewType && { StreamSpecification: { StreamEnabled: true, StreamViewType: streamViewType } }),
     }),
   );
   const deleteTable = async (): Promise<void> => {
@@ -70,5 +77,6 @@ export const createTestTable = async (client: DynamoDBClient, options: TestTable
       if (!(error instanceof ResourceNotFoundException)) throw error;
     }
   };
-  return { tableName, deleteTable };
+  const streamArn = TableDescription?.LatestStreamArn;
+  return streamArn === undefined ? { tableName, deleteTable } : { tableName, streamArn, deleteTable };
 };
