@@ -4,14 +4,16 @@ import type { Config } from 'jest';
 // Node 20 on purpose (our floor), so the warning is only noise in their output.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
-// One Jest project per package. Sources are run from TypeScript directly (no build
-// needed); `@oncely/*` imports resolve to the sibling package's `src`.
+// One Jest project per package and per example, each two levels below the root. Sources are run
+// from TypeScript directly (no build needed); `@oncely/*` imports resolve to the package's `src`.
+const packages = '<rootDir>/../../packages';
+
 const moduleNameMapper = {
-  '^@oncely/core$': '<rootDir>/../core/src/index.ts',
-  '^@oncely/core/testing$': '<rootDir>/../core/src/testing/index.ts',
-  '^@oncely/dynamodb$': '<rootDir>/../dynamodb/src/index.ts',
-  '^@oncely/dynamodb-local$': '<rootDir>/../dynamodb-local/src/index.ts',
-  '^@oncely/middy$': '<rootDir>/../middy/src/index.ts',
+  '^@oncely/core$': `${packages}/core/src/index.ts`,
+  '^@oncely/core/testing$': `${packages}/core/src/testing/index.ts`,
+  '^@oncely/dynamodb$': `${packages}/dynamodb/src/index.ts`,
+  '^@oncely/dynamodb-local$': `${packages}/dynamodb-local/src/index.ts`,
+  '^@oncely/middy$': `${packages}/middy/src/index.ts`,
   // ESM sources import siblings as `./x.js`; the test run maps that back to `./x.ts`.
   '^(\\.{1,2}/.*)\\.js$': '$1',
 };
@@ -20,9 +22,9 @@ const transform: Config['transform'] = {
   '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/../../tsconfig.test.json' }],
 };
 
-const project = (name: string, extra: Partial<Config> = {}): Config => ({
-  displayName: name,
-  rootDir: `<rootDir>/packages/${name}`,
+const project = (directory: string, extra: Partial<Config> = {}): Config => ({
+  displayName: directory.replace(/^packages\//, '').replace(/^examples\//, 'example-'),
+  rootDir: `<rootDir>/${directory}`,
   testMatch: ['<rootDir>/test/**/*.test.ts'],
   testEnvironment: 'node',
   moduleNameMapper,
@@ -30,7 +32,8 @@ const project = (name: string, extra: Partial<Config> = {}): Config => ({
   ...extra,
 });
 
-// Middy ships ESM only; Jest runs CommonJS, so its files are transpiled like ours.
+// Middy ships ESM only; Jest runs CommonJS, so its files are transpiled like ours. (The
+// Powertools packages ship CommonJS too and need no transform.)
 const esmDependencies: Partial<Config> = {
   transform: {
     ...transform,
@@ -44,104 +47,25 @@ const integration: Partial<Config> = {
   setupFilesAfterEnv: ['<rootDir>/../../scripts/jest-integration-timeout.cjs'],
 };
 
+// One DynamoDB Local per project; each test file makes its own table.
+const onDynamoDBLocal: Partial<Config> = {
+  globalSetup: `${packages}/dynamodb-local/jest/globalSetup.cjs`,
+  globalTeardown: `${packages}/dynamodb-local/jest/globalTeardown.cjs`,
+  ...integration,
+};
+
 const config: Config = {
   projects: [
-    project('core'),
-    project('middy', esmDependencies),
-    project('dynamodb-local', integration),
-    project('dynamodb', {
-      ...esmDependencies,
-      // One DynamoDB Local for the whole project; each test file makes its own table.
-      globalSetup: '<rootDir>/../dynamodb-local/jest/globalSetup.cjs',
-      globalTeardown: '<rootDir>/../dynamodb-local/jest/globalTeardown.cjs',
-      ...integration,
-    }),
-    {
-      displayName: 'example-payments',
-      rootDir: '<rootDir>/examples/payments',
-      testMatch: ['<rootDir>/test/**/*.test.ts'],
-      testEnvironment: 'node',
-      moduleNameMapper: {
-        '^@oncely/core$': '<rootDir>/../../packages/core/src/index.ts',
-        '^@oncely/core/testing$': '<rootDir>/../../packages/core/src/testing/index.ts',
-        '^@oncely/dynamodb$': '<rootDir>/../../packages/dynamodb/src/index.ts',
-        '^@oncely/dynamodb-local$': '<rootDir>/../../packages/dynamodb-local/src/index.ts',
-        '^(\\.{1,2}/.*)\\.js$': '$1',
-      },
-      transform,
-      globalSetup: '<rootDir>/../../packages/dynamodb-local/jest/globalSetup.cjs',
-      globalTeardown: '<rootDir>/../../packages/dynamodb-local/jest/globalTeardown.cjs',
-      ...integration,
-    },
-    {
-      displayName: 'example-write-patterns',
-      rootDir: '<rootDir>/examples/write-patterns',
-      testMatch: ['<rootDir>/test/**/*.test.ts'],
-      testEnvironment: 'node',
-      moduleNameMapper: {
-        '^@oncely/core$': '<rootDir>/../../packages/core/src/index.ts',
-        '^@oncely/dynamodb$': '<rootDir>/../../packages/dynamodb/src/index.ts',
-        '^@oncely/dynamodb-local$': '<rootDir>/../../packages/dynamodb-local/src/index.ts',
-        '^(\\.{1,2}/.*)\\.js$': '$1',
-      },
-      transform,
-      globalSetup: '<rootDir>/../../packages/dynamodb-local/jest/globalSetup.cjs',
-      globalTeardown: '<rootDir>/../../packages/dynamodb-local/jest/globalTeardown.cjs',
-      ...integration,
-    },
-    {
-      displayName: 'example-api-payments',
-      rootDir: '<rootDir>/examples/api-payments',
-      testMatch: ['<rootDir>/test/**/*.test.ts'],
-      testEnvironment: 'node',
-      moduleNameMapper: {
-        '^@oncely/core$': '<rootDir>/../../packages/core/src/index.ts',
-        '^@oncely/dynamodb$': '<rootDir>/../../packages/dynamodb/src/index.ts',
-        '^@oncely/dynamodb-local$': '<rootDir>/../../packages/dynamodb-local/src/index.ts',
-        '^@oncely/middy$': '<rootDir>/../../packages/middy/src/index.ts',
-        '^(\\.{1,2}/.*)\\.js$': '$1',
-      },
-      // Middy 7 and @middy/http-json-body-parser 7 (in this example's own node_modules) are ESM
-      // only; the Powertools Logger ships CommonJS and needs no transform.
-      ...esmDependencies,
-      globalSetup: '<rootDir>/../../packages/dynamodb-local/jest/globalSetup.cjs',
-      globalTeardown: '<rootDir>/../../packages/dynamodb-local/jest/globalTeardown.cjs',
-      ...integration,
-    },
-    {
-      displayName: 'example-batch-records',
-      rootDir: '<rootDir>/examples/batch-records',
-      testMatch: ['<rootDir>/test/**/*.test.ts'],
-      testEnvironment: 'node',
-      moduleNameMapper: {
-        '^@oncely/core$': '<rootDir>/../../packages/core/src/index.ts',
-        '^@oncely/dynamodb$': '<rootDir>/../../packages/dynamodb/src/index.ts',
-        '^@oncely/dynamodb-local$': '<rootDir>/../../packages/dynamodb-local/src/index.ts',
-        '^(\\.{1,2}/.*)\\.js$': '$1',
-      },
-      // @aws-lambda-powertools/batch ships CommonJS too: no transform needed.
-      transform,
-      globalSetup: '<rootDir>/../../packages/dynamodb-local/jest/globalSetup.cjs',
-      globalTeardown: '<rootDir>/../../packages/dynamodb-local/jest/globalTeardown.cjs',
-      ...integration,
-    },
-    {
-      displayName: 'example-async-requests',
-      rootDir: '<rootDir>/examples/async-requests',
-      testMatch: ['<rootDir>/test/**/*.test.ts'],
-      testEnvironment: 'node',
-      moduleNameMapper: {
-        '^@oncely/core$': '<rootDir>/../../packages/core/src/index.ts',
-        '^@oncely/dynamodb$': '<rootDir>/../../packages/dynamodb/src/index.ts',
-        '^@oncely/dynamodb-local$': '<rootDir>/../../packages/dynamodb-local/src/index.ts',
-        '^(\\.{1,2}/.*)\\.js$': '$1',
-      },
-      // @aws-lambda-powertools/batch ships CommonJS too: no transform needed.
-      transform,
-      globalSetup: '<rootDir>/../../packages/dynamodb-local/jest/globalSetup.cjs',
-      globalTeardown: '<rootDir>/../../packages/dynamodb-local/jest/globalTeardown.cjs',
-      ...integration,
-    },
+    project('packages/core'),
+    project('packages/middy', esmDependencies),
+    // Its tests start DynamoDB Local themselves: starting it is what they test.
+    project('packages/dynamodb-local', integration),
+    project('packages/dynamodb', { ...esmDependencies, ...onDynamoDBLocal }),
+    project('examples/payments', onDynamoDBLocal),
+    project('examples/write-patterns', onDynamoDBLocal),
+    project('examples/api-payments', { ...esmDependencies, ...onDynamoDBLocal }),
+    project('examples/batch-records', onDynamoDBLocal),
+    project('examples/async-requests', onDynamoDBLocal),
   ],
 };
 

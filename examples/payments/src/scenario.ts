@@ -33,7 +33,11 @@ const outcome = async (call: Promise<{ statusCode: number; body: { chargeId: str
 const tally = (outcomes: string[]): string => {
   const counts = new Map<string, number>();
   for (const item of outcomes) counts.set(item, (counts.get(item) ?? 0) + 1);
-  return [...counts].map(([item, count]) => `${count} × ${item}`).join(', ');
+  // Sorted, so the line reads the same whichever duplicate won: results (digits) before errors.
+  return [...counts]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([item, count]) => `${count} × ${item}`)
+    .join(', ');
 };
 
 /**
@@ -94,7 +98,8 @@ export const runScenario = async (store: IdempotencyStore, requestCount: () => n
     'p-5 times out mid-charge',
     async () => {
       void timingOut(capture('p-5', 50), lambdaContext(500));
-      await sleep(100);
+      // Until the frozen call is inside its handler, holding the lock.
+      while (frozen.attempts === 0) await sleep(10);
       return 'no answer (Lambda timed out)';
     },
     frozen,
