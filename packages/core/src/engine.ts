@@ -10,6 +10,7 @@ import {
 import { markReplayed, problemResponse } from './http.js';
 import { identifyCall } from './identify.js';
 import { LeaseRenewal } from './lease.js';
+import type { CachedResult } from './localCache.js';
 import type { ResolvedOptions } from './options.js';
 import { canTakeOver, type IdempotencyRecord, isCompleted } from './record.js';
 import { decodeResult, encodeResult } from './result.js';
@@ -150,7 +151,7 @@ export class IdempotencyEngine {
     const cached = options.localCache?.get(key, startedMs);
     if (cached !== undefined) {
       options.logger.debug('Replaying from the local cache', { key });
-      return this.#answer({ key, status: 'COMPLETED', ...cached }, validation, startedMs, false);
+      return this.#answer({ key, status: 'COMPLETED', ...cached }, validation, startedMs, false, cached);
     }
 
     const waitUntilMs = options.maxWaitMs === undefined ? undefined : this.#waitDeadline(options.maxWaitMs, context);
@@ -317,16 +318,25 @@ export class IdempotencyEngine {
     }
   }
 
-  // Answers a call from a completed record (from the store or the local cache).
-  #answer(record: IdempotencyRecord, validation: string | undefined, startedMs: number, waited: boolean): Start {
+  // Answers a call from a completed record: one read from the store (then kept in the local
+  // cache), or `cached`, a local cache hit.
+  #answer(
+    record: IdempotencyRecord,
+    validation: string | undefined,
+    startedMs: number,
+    waited: boolean,
+    cached?: CachedResult,
+  ): Start {
     const { localCache, logger } = this.#options;
     this.#checkValidation(record, validation, startedMs);
     const { key, data, error, expiresAtSec } = record;
-    localCache?.set(key, { data, error, expiresAtSec, validation: record.validation });
-    logger.debug(error === undefined ? 'Replaying the stored result' : 'Replaying the stored error', { key });
+    if (cached === undefined) {
+      localCache?.set(key, { data, error, expiresAtSec, validation: record.validation });
+      logger.debug(error === undefined ? 'Replaying the stored result' : 'Replaying the stored error', { key });
+    }
     this.#decide(key, waited ? 'waited' : 'replayed', startedMs);
     if (error !== undefined) throw decodeError(error);
-    return { action: 'replay', result: this.#replay(record) };
+    return { action: 'replay', result: this.#replay(record, cached) };
   }
 
   #checkValidation(record: IdempotencyRecord, validation: string | undefined, startedMs: number): void {
@@ -340,10 +350,11 @@ export class IdempotencyEngine {
     );
   }
 
-  #replay(record: IdempotencyRecord): unknown {
+  #replay(record: IdempotencyRecord, cached: CachedResult | undefined): unknown {
+    const { localCache } = this.#options;
     let result: unknown;
     try {
-      result = decodeResult(record.data);
+      result = cached && localCache ? localCache.result(record.key, cached) : decodeResult(record.data);
     } catch (error) {
       throw new IdempotencyPersistenceError(
         `The stored result of key "${record.key}" is not valid JSON; delete the record to let the call run again.`,

@@ -9,7 +9,9 @@ export interface CachedResult {
 
 /**
  * Bounded LRU of completed results in this container, by entries and by bytes of result
- * text. A hit answers a replay without a store request; expired entries are never returned.
+ * text (a result replayed from the cache also keeps its parsed value, counted as a second
+ * copy of the text). A hit answers a replay without a store request; expired entries are
+ * never returned.
  *
  * @example
  * ```ts
@@ -20,6 +22,9 @@ export interface CachedResult {
  */
 export class LocalCache {
   readonly #entries = new Map<string, CachedResult>();
+  // Parsed results of entries replayed at least once: copying one is about four times cheaper
+  // than parsing its text again (128 KB of order lines: 0.15 ms against 0.6 ms).
+  readonly #parsed = new WeakMap<CachedResult, unknown>();
   readonly #maxEntries: number;
   readonly #maxBytes: number;
   #bytes = 0;
@@ -34,7 +39,7 @@ export class LocalCache {
     if (entry === undefined) return undefined;
     this.#entries.delete(key);
     if (entry.expiresAtSec * 1000 <= nowMs) {
-      this.#bytes -= sizeOf(entry);
+      this.#bytes -= this.#sizeOf(entry);
       return undefined;
     }
     // Re-inserting moves the entry to the young end of the Map's insertion order.
@@ -46,20 +51,45 @@ export class LocalCache {
     const bytes = sizeOf(entry);
     if (bytes > this.#maxBytes) return;
     this.delete(key);
+    this.#parsed.delete(entry);
     this.#entries.set(key, entry);
     this.#bytes += bytes;
+    this.#evict();
+  }
+
+  #evict(): void {
     for (const [oldestKey, oldest] of this.#entries) {
       if (this.#entries.size <= this.#maxEntries && this.#bytes <= this.#maxBytes) break;
       this.#entries.delete(oldestKey);
-      this.#bytes -= sizeOf(oldest);
+      this.#bytes -= this.#sizeOf(oldest);
     }
+  }
+
+  #sizeOf(entry: CachedResult): number {
+    return sizeOf(entry) + (this.#parsed.has(entry) ? parsedSize(entry) : 0);
+  }
+
+  /**
+   * A fresh value of a cached entry's result, equal to `JSON.parse(entry.data)`: the text is
+   * parsed on the first replay and the parsed value copied on later ones, so a caller that
+   * mutates its replay never changes the next one.
+   */
+  result(key: string, entry: CachedResult): unknown {
+    if (entry.data === undefined) return undefined;
+    if (this.#parsed.has(entry)) return copyJson(this.#parsed.get(entry));
+    const parsed: unknown = JSON.parse(entry.data);
+    if (this.#entries.get(key) !== entry) return parsed;
+    this.#parsed.set(entry, parsed);
+    this.#bytes += parsedSize(entry);
+    this.#evict();
+    return copyJson(parsed);
   }
 
   delete(key: string): void {
     const entry = this.#entries.get(key);
     if (entry === undefined) return;
     this.#entries.delete(key);
-    this.#bytes -= sizeOf(entry);
+    this.#bytes -= this.#sizeOf(entry);
   }
 
   get size(): number {
@@ -73,3 +103,30 @@ export class LocalCache {
 
 // UTF-16 length times two approximates the heap the string holds; the key is small next to it.
 const sizeOf = (entry: CachedResult): number => ((entry.data?.length ?? 0) + (entry.error?.length ?? 0)) * 2 + 64;
+const parsedSize = (entry: CachedResult): number => (entry.data?.length ?? 0) * 2;
+
+// A deep copy of a value made by JSON.parse (plain objects, arrays, primitives).
+const copyJson = (value: unknown): unknown => {
+  if (typeof value !== 'object' || value === null) return value;
+  if (Array.isArray(value)) {
+    const copy = new Array<unknown>(value.length);
+    for (let index = 0; index < value.length; index++) copy[index] = copyJson(value[index]);
+    return copy;
+  }
+  const source = value as Record<string, unknown>;
+  const copy: Record<string, unknown> = {};
+  const keys = Object.keys(source);
+  for (let index = 0; index < keys.length; index++) {
+    const key = keys[index] as string;
+    // JSON.parse makes `__proto__` an own key; assigning it would set the copy's prototype.
+    if (key === '__proto__') {
+      Object.defineProperty(copy, key, {
+        value: copyJson(source[key]),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+    } else copy[key] = copyJson(source[key]);
+  }
+  return copy;
+};

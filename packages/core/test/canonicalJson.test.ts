@@ -108,3 +108,52 @@ describe('canonicalJson edge keys', () => {
     expect(canonicalJson(value)).toBe(JSON.stringify(value));
   });
 });
+
+describe('canonicalJson against a reference', () => {
+  // The plain definition: every object rebuilt with its keys sorted, integer-like keys first
+  // (a null-prototype object lists them so, and keeps `__proto__` as data).
+  const reference = (value: unknown, compare?: (a: string, b: string) => number): unknown => {
+    if (Array.isArray(value)) return value.map((item) => reference(item, compare));
+    if (value === null || typeof value !== 'object') return value;
+    const copy = Object.create(null) as Record<string, unknown>;
+    for (const key of Object.keys(value).sort(compare)) {
+      copy[key] = reference((value as Record<string, unknown>)[key], compare);
+    }
+    return copy;
+  };
+  const lowerFirst = (a: string, b: string): number =>
+    a.toLowerCase() < b.toLowerCase() ? -1 : a.toLowerCase() > b.toLowerCase() ? 1 : a < b ? -1 : a > b ? 1 : 0;
+  // Few key names, so arrays hold many records of one shape in several key orders.
+  const keyName = fc.constantFrom('a', 'b', 'B', 'c', 'Z', '9', '10', '0', '01', '__proto__', '', 'é');
+  const record = fc.dictionary(keyName, fc.oneof(fc.integer(), fc.string(), fc.constant(null)), { maxKeys: 6 });
+  const document = fc.letrec((tie) => ({
+    value: fc.oneof(
+      { depthSize: 'small' },
+      record,
+      fc.array(record, { maxLength: 8 }),
+      fc.dictionary(keyName, tie('value'), { maxKeys: 4 }),
+      fc.array(tie('value'), { maxLength: 4 }),
+    ),
+  })).value;
+
+  it('sorts keys as the reference does, records of one shape in arrays included', () => {
+    fc.assert(
+      fc.property(document, (value) => {
+        expect(canonicalJson(value)).toBe(JSON.stringify(reference(value)));
+        expect(canonicalJson(value, 'caseInsensitive')).toBe(JSON.stringify(reference(value, lowerFirst)));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('sorts each record of an array whose records share keys in different orders', () => {
+    const lines = [
+      { b: 1, a: 2 },
+      { b: 3, a: 4 },
+      { a: 5, b: 6 },
+      { b: 7, a: 8 },
+    ];
+
+    expect(canonicalJson(lines)).toBe('[{"a":2,"b":1},{"a":4,"b":3},{"a":5,"b":6},{"a":8,"b":7}]');
+  });
+});

@@ -29,6 +29,38 @@ describe('LocalCache', () => {
     expect(cache.bytes).toBeLessThanOrEqual(1000);
   });
 
+  it('returns a fresh value of the result each time, equal to parsing its text', () => {
+    const cache = new LocalCache({ maxEntries: 10, maxBytes: 1e6 });
+    const cached = entry('{"lines":[{"sku":"a","qty":1}],"__proto__":{"x":1},"n":null}');
+    cache.set('k', cached);
+
+    const first = cache.result('k', cached) as { lines: { qty: number }[] };
+    (first.lines[0] as { qty: number }).qty = 99;
+    const second = cache.result('k', cached) as { lines: { qty: number }[] };
+    second.lines.push({ qty: 2 });
+    const third = cache.result('k', cached);
+
+    expect(third).toStrictEqual(JSON.parse(cached.data));
+    expect(Object.getPrototypeOf(third)).toBe(Object.prototype);
+    expect(Object.keys(third as object)).toEqual(['lines', '__proto__', 'n']);
+  });
+
+  it('counts the parsed value kept for replays, and evicts to stay within maxBytes', () => {
+    const cache = new LocalCache({ maxEntries: 10, maxBytes: 1000 });
+    const old = entry(JSON.stringify('x'.repeat(150)));
+    const recent = entry(JSON.stringify('y'.repeat(150)));
+    cache.set('old', old);
+    cache.set('recent', recent);
+    const bytesBefore = cache.bytes;
+
+    cache.result('recent', recent);
+
+    expect(cache.bytes).toBeLessThanOrEqual(1000);
+    expect(cache.bytes).toBeGreaterThan(bytesBefore / 2);
+    expect(cache.get('old', 0)).toBeUndefined();
+    expect(cache.get('recent', 0)).toBe(recent);
+  });
+
   it('never returns an expired entry', () => {
     const cache = new LocalCache({ maxEntries: 10, maxBytes: 1e6 });
     cache.set('a', entry('1', 100));
@@ -65,6 +97,24 @@ describe('local cache in the wrapper', () => {
     first.items.push(2);
 
     expect(await handler({ id: 1 })).toEqual({ items: [1] });
+  });
+
+  it('keeps replays from the cache independent after many replays of a nested result', async () => {
+    const handler = makeIdempotent(
+      async (_event?: unknown, _context?: unknown) => ({ order: { lines: [{ sku: 'a', at: new Date(0) }] } }),
+      { store: new InMemoryStore(), localCache: {} },
+    );
+    await handler({ id: 1 });
+
+    for (let replay = 0; replay < 3; replay++) {
+      const result = (await handler({ id: 1 })) as { order: { lines: { sku: string }[] } };
+      (result.order.lines[0] as { sku: string }).sku = `mutated ${replay}`;
+      result.order.lines.push({ sku: 'extra' });
+    }
+
+    expect(await handler({ id: 1 })).toStrictEqual({
+      order: { lines: [{ sku: 'a', at: '1970-01-01T00:00:00.000Z' }] },
+    });
   });
 
   it('caches a result replayed from the store', async () => {

@@ -36,7 +36,8 @@ const isConditionalCheckFailed = (error: unknown): error is { Item?: Record<stri
 /**
  * An `IdempotencyStore` on a DynamoDB table, in the Powertools layout (plus `owner`).
  * One request per operation; a conflicting `acquire` returns the holder's record in the same
- * round trip. Results above `compressAboveBytes` are stored brotli-compressed.
+ * round trip. Results above `compressAboveBytes`, or whose compression saves a write unit, are
+ * stored brotli-compressed.
  *
  * @example
  * ```ts

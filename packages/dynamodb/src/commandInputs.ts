@@ -96,16 +96,17 @@ export const buildCompleteInput = (layout: TableLayout, completion: Completion):
     updateExpression =
       'SET #status = :completed, #expiration = :expiresAtSec, #error = :error REMOVE #lockedUntil, #data';
   } else if (completion.data !== undefined) {
-    const data = encodeData(completion.data, layout.compressAboveBytes);
     // What we know of the item after the update; validation and unknown attributes come on top,
     // and DynamoDB's own ValidationException catches those rare cases.
-    const sizeBytes = itemSizeBytes({
+    const otherBytes = itemSizeBytes({
       ...key,
       [names.status]: values[':completed'] as AttributeValue,
       [names.expiration]: values[':expiresAtSec'] as AttributeValue,
       [names.owner]: values[':owner'] as AttributeValue,
-      [names.data]: data,
+      [names.data]: { S: '' },
     });
+    const data = encodeData(completion.data, layout.compressAboveBytes, otherBytes);
+    const sizeBytes = otherBytes + (data.B?.byteLength ?? Buffer.byteLength(data.S ?? '', 'utf8'));
     if (sizeBytes > MAX_ITEM_BYTES) throw resultTooLarge(completion.key, sizeBytes);
     values[':data'] = data;
     updateExpression = 'SET #status = :completed, #expiration = :expiresAtSec, #data = :data REMOVE #lockedUntil';

@@ -35,7 +35,11 @@ export interface DynamoDBStoreOptions {
   attributes?: Partial<AttributeNames>;
   /** Use a composite primary key: a static partition value and the idempotency key as sort key. */
   sortKey?: SortKeyOptions;
-  /** Results larger than this (UTF-8 bytes of their JSON) are stored brotli-compressed. Default 4096. */
+  /**
+   * Results larger than this (UTF-8 bytes of their JSON) are stored brotli-compressed; smaller
+   * ones only when compressing saves a write unit (a 1 KB step of the item). `Infinity` never
+   * compresses, so Powertools can read every record. Default 4096.
+   */
   compressAboveBytes?: number;
 }
 

@@ -4,21 +4,35 @@ import { attributeValueToJson } from './attributeValueToJson.js';
 import { compressText, decompressText } from './compression.js';
 import { keyAttributeOf, type TableLayout } from './layout.js';
 
+// DynamoDB bills a write per started KB of the item (for an update, of the larger of the item
+// before and after it).
+const WRITE_UNIT_BYTES = 1024;
+
+const writeUnits = (bytes: number): number => Math.max(1, Math.ceil(bytes / WRITE_UNIT_BYTES));
+
 /**
  * How a result's JSON text is stored in the `data` attribute: as a String (the Powertools
- * layout) up to `compressAboveBytes`, above it as a Binary holding the brotli-compressed text,
- * unless compressing does not make it smaller. The attribute's type tells the reader which.
+ * layout), or as a Binary holding the brotli-compressed text. Text above `compressAboveBytes`
+ * is compressed unless that does not make it smaller; text at or below it only when that
+ * saves a write unit, given the `otherBytes` the rest of the item takes (a 1.1 KB result of
+ * order lines takes 2 units as text and 1 compressed). `Infinity` never compresses. The
+ * attribute's type tells the reader which.
  *
  * @example
  * ```ts
  * encodeData('{"a":1}', 4096); // { S: '{"a":1}' }
  * ```
  */
-export const encodeData = (data: string, compressAboveBytes: number): AttributeValue => {
+export const encodeData = (data: string, compressAboveBytes: number, otherBytes = 0): AttributeValue => {
+  if (compressAboveBytes === Number.POSITIVE_INFINITY) return { S: data };
   const size = Buffer.byteLength(data, 'utf8');
-  if (size <= compressAboveBytes) return { S: data };
+  const large = size > compressAboveBytes;
+  if (!large && otherBytes + size <= WRITE_UNIT_BYTES) return { S: data };
   const compressed = compressText(data);
-  return compressed.byteLength < size ? { B: compressed } : { S: data };
+  const worth = large
+    ? compressed.byteLength < size
+    : writeUnits(otherBytes + compressed.byteLength) < writeUnits(otherBytes + size);
+  return worth ? { B: compressed } : { S: data };
 };
 
 /**

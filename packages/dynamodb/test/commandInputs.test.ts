@@ -1,6 +1,8 @@
+import { createHash } from 'node:crypto';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { IdempotencyPersistenceError } from '@oncely/core';
 import { buildAcquireInput, buildCompleteInput, buildGetInput, buildReleaseInput } from '../src/commandInputs.js';
+import { compressText } from '../src/compression.js';
 import { resolveStoreOptions } from '../src/options.js';
 import { decodeData } from '../src/recordCodec.js';
 import { lockFor } from './fixtures';
@@ -76,6 +78,33 @@ describe('buildCompleteInput', () => {
     const stored = buildCompleteInput(eager, { ...completion, data: '1' }).ExpressionAttributeValues?.[':data'];
 
     expect(stored).toEqual({ S: '1' });
+  });
+
+  it('compresses a result below the threshold when that saves a write unit', () => {
+    const data = JSON.stringify(Array.from({ length: 40 }, (_, i) => ({ sku: `SKU-${i % 4}`, quantity: i % 3 })));
+
+    const stored = buildCompleteInput(layout, { ...completion, data }).ExpressionAttributeValues?.[':data'];
+
+    expect(Buffer.byteLength(data)).toBeGreaterThan(1024);
+    expect(Buffer.byteLength(data)).toBeLessThan(4096);
+    expect(stored?.B?.byteLength).toBeLessThan(900);
+    expect(decodeData(stored as AttributeValue)).toBe(data);
+  });
+
+  it('keeps a result below the threshold as a string when compressing it saves no write unit', () => {
+    // Base64 digests: brotli takes a quarter off 1.4 KB, and the item still needs 2 write units.
+    let digests = '';
+    for (let i = 0; digests.length < 1400; i++) digests += createHash('sha256').update(String(i)).digest('base64');
+    const data = JSON.stringify(digests);
+    const small = JSON.stringify('x'.repeat(800));
+
+    const stored = buildCompleteInput(layout, { ...completion, data }).ExpressionAttributeValues?.[':data'];
+
+    expect(compressText(data).byteLength).toBeLessThan(Buffer.byteLength(data));
+    expect(stored).toEqual({ S: data });
+    expect(buildCompleteInput(layout, { ...completion, data: small }).ExpressionAttributeValues?.[':data']).toEqual({
+      S: small,
+    });
   });
 
   it('never compresses with compressAboveBytes: Infinity', () => {

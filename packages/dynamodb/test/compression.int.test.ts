@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { type DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { IdempotencyPersistenceError } from '@oncely/core';
-import { lockFor, useTestTable } from './fixtures';
+import { DynamoDBStore } from '@oncely/dynamodb';
+import { localClient, lockFor, useTestTable } from './fixtures';
 
 const local = useTestTable();
 
@@ -18,6 +19,28 @@ const compressibleResult = (): string =>
       status: 'captured',
     })),
   );
+
+// About 1.1 KB of order lines: 2 write units as text, 1 compressed.
+const orderLines = (): string =>
+  JSON.stringify(
+    Array.from({ length: 22 }, (_, i) => ({ sku: `SKU-${i % 4}`, quantity: 1 + (i % 3), warehouse: 'DUB-1' })),
+  );
+
+// Asks DynamoDB for the consumed capacity of every request and keeps the write units by command.
+const recordWriteUnits = (client: DynamoDBClient) => {
+  const units: { command: string; writeUnits: number }[] = [];
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      (args.input as { ReturnConsumedCapacity?: string }).ReturnConsumedCapacity = 'TOTAL';
+      const result = await next(args);
+      const consumed = (result.output as { ConsumedCapacity?: { CapacityUnits?: number } }).ConsumedCapacity;
+      units.push({ command: context.commandName ?? 'unknown', writeUnits: consumed?.CapacityUnits ?? Number.NaN });
+      return result;
+    },
+    { step: 'initialize', name: 'recordWriteUnits' },
+  );
+  return units;
+};
 
 describe('compression of large results', () => {
   it('stores a result above the threshold compressed as a binary, and reads it back unchanged', async () => {
@@ -45,10 +68,10 @@ describe('compression of large results', () => {
     expect(replay).toMatchObject({ acquired: false, existing: { status: 'COMPLETED', data } });
   });
 
-  it('stores a result at or below the threshold as a string, in the Powertools layout', async () => {
+  it('stores a result at or below the threshold as a string, in the Powertools layout, when compressing saves no write unit', async () => {
     const lock = lockFor();
     await local.store.acquire(lock);
-    const data = JSON.stringify('x'.repeat(4000));
+    const data = JSON.stringify('x'.repeat(800));
 
     await local.store.complete({ key: lock.key, owner: lock.owner, data, expiresAtSec: lock.expiresAtSec });
 
@@ -95,5 +118,39 @@ describe('compression of large results', () => {
       message: expect.stringContaining('too large to store'),
       cause: expect.objectContaining({ name: 'ValidationException' }),
     });
+  });
+
+  it('stores a result below the threshold compressed when that saves a write unit, and replays it unchanged', async () => {
+    const client = localClient();
+    const units = recordWriteUnits(client);
+    const store = new DynamoDBStore({ tableName: local.table.tableName, client });
+    const lock = lockFor();
+    await store.acquire(lock);
+    const data = orderLines();
+
+    await store.complete({ key: lock.key, owner: lock.owner, data, expiresAtSec: lock.expiresAtSec });
+
+    expect((await rawItem(lock.key))?.data?.B).toBeInstanceOf(Uint8Array);
+    expect(units.find((unit) => unit.command === 'UpdateItemCommand')?.writeUnits).toBe(1);
+    expect(await store.acquire(lockFor({ key: lock.key }))).toMatchObject({
+      acquired: false,
+      existing: { status: 'COMPLETED', data },
+    });
+    client.destroy();
+  });
+
+  it('spends the second write unit on the same result stored as text (compressAboveBytes: Infinity)', async () => {
+    const client = localClient();
+    const units = recordWriteUnits(client);
+    const store = new DynamoDBStore({ tableName: local.table.tableName, client, compressAboveBytes: Infinity });
+    const lock = lockFor();
+    await store.acquire(lock);
+    const data = orderLines();
+
+    await store.complete({ key: lock.key, owner: lock.owner, data, expiresAtSec: lock.expiresAtSec });
+
+    expect((await rawItem(lock.key))?.data).toEqual({ S: data });
+    expect(units.find((unit) => unit.command === 'UpdateItemCommand')?.writeUnits).toBe(2);
+    client.destroy();
   });
 });

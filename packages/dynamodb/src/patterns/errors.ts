@@ -1,6 +1,7 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 
-const brand = Symbol.for('oncely.WritePatternError');
+// Pure, so a bundle that uses none of the write patterns drops their errors.
+const brand = /* @__PURE__ */ Symbol.for('oncely.WritePatternError');
 
 interface ErrorDetails {
   /** The table the write was meant for, when there is one. */
@@ -24,11 +25,13 @@ export class WritePatternError extends Error {
   override name: string = 'WritePatternError';
   readonly code: string = 'writePattern.error';
   readonly tableName: string | undefined;
-  readonly [brand] = true;
+  // Set in the constructor: a class field with a computed key keeps the class in every bundle.
+  declare readonly [brand]: true;
 
   constructor(message: string, details: ErrorDetails = {}) {
     super(message, details.cause === undefined ? undefined : { cause: details.cause });
     this.tableName = details.tableName;
+    (this as { [brand]: true })[brand] = true;
   }
 }
 
