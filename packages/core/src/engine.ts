@@ -14,6 +14,7 @@ import type { CachedResult } from './localCache.js';
 import type { ResolvedOptions } from './options.js';
 import { canTakeOver, type IdempotencyRecord, isCompleted } from './record.js';
 import { decodeResult, encodeResult } from './result.js';
+import { warnOnSharedDefaultPrefix } from './sharedPrefix.js';
 import {
   acquireWithRetries,
   asPersistenceError,
@@ -88,6 +89,7 @@ export class IdempotencyEngine {
   constructor(options: ResolvedOptions, defaultKeyPrefix: string) {
     this.#options = options;
     this.#keyPrefix = options.keyPrefix ?? defaultKeyPrefix;
+    if (options.keyPrefix === undefined) warnOnSharedDefaultPrefix(options.store, defaultKeyPrefix, options.logger);
     if (options.disabled) {
       options.logger.warn('Idempotency is disabled by ONCELY_DISABLED=true: every call runs', {
         keyPrefix: this.#keyPrefix,

@@ -69,3 +69,35 @@ describe('logging', () => {
     for (const line of logger.lines) expect(line.extra[0]).toMatchObject({ key: expect.stringMatching(/^p#/) });
   });
 });
+
+describe('shared default key prefix', () => {
+  const warnings = (logger: ReturnType<typeof recordingLogger>) =>
+    logger.lines.filter((line) => line.level === 'warn').map((line) => line.message);
+
+  it('warns at construction when two anonymous functions on one store would share keys', async () => {
+    const store = new InMemoryStore();
+    const logger = recordingLogger();
+    const refund = makeIdempotent(async (event: { id: number }) => `refund ${event.id}`, { store, logger });
+    const capture = makeIdempotent(async (event: { id: number }) => `capture ${event.id}`, { store, logger });
+
+    expect(warnings(logger)).toEqual([
+      expect.stringMatching(/already uses the default key prefix "oncely".*keyPrefix/),
+    ]);
+    // What the warning is about: the second function replays the first one's result.
+    await refund({ id: 1 });
+    await expect(capture({ id: 1 })).resolves.toBe('refund 1');
+  });
+
+  it('stays silent for distinct prefixes, explicit prefixes, or separate stores', () => {
+    const logger = recordingLogger();
+    const store = new InMemoryStore();
+    makeIdempotent(async function refund() {}, { store, logger });
+    makeIdempotent(async function capture() {}, { store, logger });
+    makeIdempotent(async () => {}, { store, logger, keyPrefix: 'a' });
+    makeIdempotent(async () => {}, { store, logger, keyPrefix: 'a' });
+    makeIdempotent(async () => {}, { store: new InMemoryStore(), logger });
+    makeIdempotent(async () => {}, { store: new InMemoryStore(), logger });
+
+    expect(warnings(logger)).toEqual([]);
+  });
+});
