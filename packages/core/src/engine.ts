@@ -9,6 +9,7 @@ import {
 } from './errors.js';
 import { markReplayed, problemResponse } from './http.js';
 import { identifyCall } from './identify.js';
+import { findLambdaContext, type LambdaContextLike } from './lambdaContext.js';
 import { LeaseRenewal } from './lease.js';
 import type { CachedResult } from './localCache.js';
 import type { ResolvedOptions } from './options.js';
@@ -24,11 +25,6 @@ import {
   sleep,
 } from './storeRetries.js';
 import { bindIdempotencyToken } from './token.js';
-
-/** The part of the Lambda context the engine reads. */
-export interface LambdaContextLike {
-  getRemainingTimeInMillis(): number;
-}
 
 /** Identity of one guarded call, bound before the handler runs. */
 export interface HeldLock {
@@ -52,25 +48,6 @@ const WAIT_FIRST_DELAY_MS = 50;
 const WAIT_MAX_DELAY_MS = 1000;
 // A refused lock whose record may be taken over is tried again; a store that keeps refusing is broken.
 const MAX_ACQUIRE_ROUNDS = 3;
-
-const isLambdaContext = (value: unknown): value is LambdaContextLike =>
-  typeof value === 'object' &&
-  value !== null &&
-  typeof (value as Partial<LambdaContextLike>).getRemainingTimeInMillis === 'function';
-
-/**
- * The Lambda context among a call's arguments: the second argument of a handler, or any
- * argument that has `getRemainingTimeInMillis`.
- *
- * @example
- * ```ts
- * findLambdaContext([event, context]) === context; // true
- * ```
- */
-export const findLambdaContext = (args: readonly unknown[]): LambdaContextLike | undefined => {
-  if (isLambdaContext(args[1])) return args[1];
-  return args.find(isLambdaContext);
-};
 
 /**
  * The one lifecycle behind every front door: derive the key, acquire the lock, then

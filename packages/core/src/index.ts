@@ -3,8 +3,8 @@ export type { KeyOrder } from './canonicalJson.js';
 export { canonicalJson } from './canonicalJson.js';
 export type { Decision, DecisionEvent, MetricsLike } from './decision.js';
 export { metricsOnDecision } from './decision.js';
-export type { HeldLock, LambdaContextLike, Start } from './engine.js';
-export { findLambdaContext, IdempotencyEngine } from './engine.js';
+export type { HeldLock, Start } from './engine.js';
+export { IdempotencyEngine } from './engine.js';
 export {
   IdempotencyAlreadyInProgressError,
   IdempotencyConfigError,
@@ -20,6 +20,8 @@ export { InMemoryStore } from './InMemoryStore.js';
 export { idempotent } from './idempotent.js';
 export type { HashAlgorithm } from './key.js';
 export { hashValue, idempotencyKey, isMissingKey } from './key.js';
+export type { LambdaContextLike } from './lambdaContext.js';
+export { findLambdaContext } from './lambdaContext.js';
 export type { LeaseOptions } from './lease.js';
 export type { CachedResult } from './localCache.js';
 export { LocalCache } from './localCache.js';
