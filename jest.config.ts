@@ -14,6 +14,7 @@ const moduleNameMapper = {
   '^@oncely/dynamodb$': `${packages}/dynamodb/src/index.ts`,
   '^@oncely/dynamodb-local$': `${packages}/dynamodb-local/src/index.ts`,
   '^@oncely/middy$': `${packages}/middy/src/index.ts`,
+  '^@oncely/redis$': `${packages}/redis/src/index.ts`,
   // ESM sources import siblings as `./x.js`; the test run maps that back to `./x.ts`.
   '^(\\.{1,2}/.*)\\.js$': '$1',
 };
@@ -61,6 +62,8 @@ const config: Config = {
     // Its tests start DynamoDB Local themselves: starting it is what they test.
     project('packages/dynamodb-local', integration),
     project('packages/dynamodb', { ...esmDependencies, ...onDynamoDBLocal }),
+    // Each test file starts its own redis-server.
+    project('packages/redis', { ...esmDependencies, ...integration }),
     project('examples/payments', onDynamoDBLocal),
     project('examples/write-patterns', onDynamoDBLocal),
     project('examples/api-payments', { ...esmDependencies, ...onDynamoDBLocal }),

@@ -1,0 +1,3 @@
+export type { RedisScriptingClient, RedisStoreOptions, ScriptArguments } from './options.js';
+export { RedisStore } from './RedisStore.js';
+export { recordFields } from './recordCodec.js';
