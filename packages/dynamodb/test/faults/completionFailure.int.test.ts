@@ -1,34 +1,11 @@
 import { type Decision, getIdempotencyToken, type IdempotencyToken, makeIdempotent } from '@oncely/core';
-import { DynamoDBStore } from '@oncely/dynamodb';
-import { createTestTable, type FaultProxy, type TestTable } from '@oncely/dynamodb-local';
-import { localClient } from '../fixtures';
-import { describeCounts, lambdaContext, proxiedStore, report, startProxy, waitUntil } from './faultFixtures';
+import type { DynamoDBStore } from '@oncely/dynamodb';
+import { describeCounts, lambdaContext, proxiedStore, report, useProxiedTable, waitUntil } from './faultFixtures';
 
 // Timeline: the handler's side effect has happened; storing its result (UpdateItem) fails
 // more times than the SDK retries. oncely retries the completion within the lock's time.
 const SDK_MAX_ATTEMPTS = 2;
-const setupClient = localClient();
-let table: TestTable;
-let proxy: FaultProxy;
-let direct: DynamoDBStore;
-
-beforeAll(async () => {
-  table = await createTestTable(setupClient);
-  direct = new DynamoDBStore({ tableName: table.tableName, client: setupClient });
-});
-
-beforeEach(async () => {
-  proxy = await startProxy();
-});
-
-afterEach(async () => {
-  await proxy.close();
-});
-
-afterAll(async () => {
-  await table.deleteTable();
-  setupClient.destroy();
-});
+const env = useProxiedTable();
 
 const guardedCharge = (store: DynamoDBStore) => {
   const runs: IdempotencyToken[] = [];
@@ -45,14 +22,14 @@ const guardedCharge = (store: DynamoDBStore) => {
 
 describe('a completion write that fails more times than the SDK retries', () => {
   it('still returns the result, stores it, and a replay does not run the handler again', async () => {
-    const store = proxiedStore(proxy, table.tableName, SDK_MAX_ATTEMPTS);
+    const store = proxiedStore(env.proxy, env.table.tableName, SDK_MAX_ATTEMPTS);
     const { handler, runs, decisions } = guardedCharge(store);
-    proxy.inject({ operations: 'UpdateItem', fault: 'fail', times: SDK_MAX_ATTEMPTS + 1 });
+    env.proxy.inject({ operations: 'UpdateItem', fault: 'fail', times: SDK_MAX_ATTEMPTS + 1 });
 
     const first = await handler({ orderId: 'o-1' }, lambdaContext(10_000));
     const replay = await handler({ orderId: 'o-1' }, lambdaContext(10_000));
 
-    const counts = proxy.counts();
+    const counts = env.proxy.counts();
     report('completion failing past the SDK retries', {
       sdkMaxAttempts: SDK_MAX_ATTEMPTS,
       failedCompletionWrites: counts.byOperation.UpdateItem?.fail ?? 0,
@@ -64,24 +41,24 @@ describe('a completion write that fails more times than the SDK retries', () => 
     expect(replay).toEqual(first);
     expect(runs).toHaveLength(1);
     expect(counts.byOperation.UpdateItem).toEqual({ requests: SDK_MAX_ATTEMPTS + 2, fail: 3, forwarded: 1 });
-    expect(await direct.get(runs[0]?.key ?? '')).toMatchObject({ status: 'COMPLETED', owner: runs[0]?.owner });
+    expect(await env.direct.get(runs[0]?.key ?? '')).toMatchObject({ status: 'COMPLETED', owner: runs[0]?.owner });
     store.client.destroy();
   });
 
   // The documented limit: a result that cannot be stored before the Lambda's deadline is lost,
   // and a retry after the lock's expiry runs the handler again.
   it('runs the handler again after the lock expires when the result could not be stored before the deadline', async () => {
-    const store = proxiedStore(proxy, table.tableName, SDK_MAX_ATTEMPTS);
+    const store = proxiedStore(env.proxy, env.table.tableName, SDK_MAX_ATTEMPTS);
     const { handler, runs, decisions } = guardedCharge(store);
-    proxy.inject({ operations: 'UpdateItem', fault: 'fail' });
+    env.proxy.inject({ operations: 'UpdateItem', fault: 'fail' });
     const startedMs = Date.now();
 
     const first = await handler({ orderId: 'o-2' }, lambdaContext(1_500));
     const answeredMs = Date.now() - startedMs;
-    const failedWrites = proxy.counts().byOperation.UpdateItem?.fail ?? 0;
-    proxy.clearFaults();
+    const failedWrites = env.proxy.counts().byOperation.UpdateItem?.fail ?? 0;
+    env.proxy.clearFaults();
     const key = runs[0]?.key ?? '';
-    await waitUntil(async () => ((await direct.get(key))?.lockedUntilMs ?? 0) < Date.now());
+    await waitUntil(async () => ((await env.direct.get(key))?.lockedUntilMs ?? 0) < Date.now());
     const retry = await handler({ orderId: 'o-2' }, lambdaContext(10_000));
 
     report('completion failing past the Lambda deadline', {

@@ -2,7 +2,7 @@ import { type DynamoDBClientConfig, ScanCommand } from '@aws-sdk/client-dynamodb
 import type { LambdaContextLike } from '@oncely/core';
 import { DynamoDBStore } from '@oncely/dynamodb';
 import { type FaultCounts, type FaultProxy, localEndpoint, startFaultProxy } from '@oncely/dynamodb-local';
-import { localClient } from '../fixtures';
+import { localClient, useTestTable } from '../fixtures';
 
 type RetryStrategy = NonNullable<DynamoDBClientConfig['retryStrategy']>;
 
@@ -26,6 +26,34 @@ export const shortRetries = (maxAttempts: number, delayMs = 5): RetryStrategy =>
 
 /** A fault proxy in front of the DynamoDB Local of the Jest global setup. */
 export const startProxy = (seed = 1): Promise<FaultProxy> => startFaultProxy({ target: localEndpoint(), seed });
+
+/**
+ * The setup of a fault test file: a table of its own with a `direct` store that bypasses the
+ * proxy (made before the file's tests), and a fresh fault proxy for every test.
+ */
+export const useProxiedTable = () => {
+  const local = useTestTable();
+  let proxy: FaultProxy | undefined;
+  beforeEach(async () => {
+    proxy = await startProxy();
+  });
+  afterEach(async () => {
+    await proxy?.close();
+  });
+  return {
+    get table() {
+      return local.table;
+    },
+    get direct(): DynamoDBStore {
+      return local.store;
+    },
+    get proxy(): FaultProxy {
+      if (proxy === undefined)
+        throw new Error('useProxiedTable: the proxy starts in beforeEach; read it inside a test');
+      return proxy;
+    },
+  };
+};
 
 /** A store whose client goes through `proxy`, with `maxAttempts` SDK attempts per request. */
 export const proxiedStore = (proxy: FaultProxy, tableName: string, maxAttempts = 3): DynamoDBStore =>

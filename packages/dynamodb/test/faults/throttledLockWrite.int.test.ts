@@ -1,35 +1,12 @@
 import { getIdempotencyToken, IdempotencyPersistenceError, type IdempotencyToken, makeIdempotent } from '@oncely/core';
-import { DynamoDBStore } from '@oncely/dynamodb';
-import { createTestTable, type FaultProxy, type TestTable } from '@oncely/dynamodb-local';
-import { localClient } from '../fixtures';
-import { describeCounts, lambdaContext, proxiedStore, report, startProxy } from './faultFixtures';
+import type { DynamoDBStore } from '@oncely/dynamodb';
+import { describeCounts, lambdaContext, proxiedStore, report, useProxiedTable } from './faultFixtures';
 
 // Throttled requests never reach DynamoDB. oncely tries the lock write 3 times (each with the
 // SDK's own attempts); the handler never runs without the lock.
 const SDK_MAX_ATTEMPTS = 2;
 const ONCELY_ACQUIRE_ATTEMPTS = 3;
-const setupClient = localClient();
-let table: TestTable;
-let proxy: FaultProxy;
-let direct: DynamoDBStore;
-
-beforeAll(async () => {
-  table = await createTestTable(setupClient);
-  direct = new DynamoDBStore({ tableName: table.tableName, client: setupClient });
-});
-
-beforeEach(async () => {
-  proxy = await startProxy();
-});
-
-afterEach(async () => {
-  await proxy.close();
-});
-
-afterAll(async () => {
-  await table.deleteTable();
-  setupClient.destroy();
-});
+const env = useProxiedTable();
 
 const guardedCharge = (store: DynamoDBStore) => {
   const runs: IdempotencyToken[] = [];
@@ -45,13 +22,13 @@ const guardedCharge = (store: DynamoDBStore) => {
 
 describe('a throttled lock write', () => {
   it('fails with IdempotencyPersistenceError without running the handler when every try is throttled', async () => {
-    const store = proxiedStore(proxy, table.tableName, SDK_MAX_ATTEMPTS);
+    const store = proxiedStore(env.proxy, env.table.tableName, SDK_MAX_ATTEMPTS);
     const { handler, runs } = guardedCharge(store);
-    proxy.inject({ operations: 'PutItem', fault: 'throttle' });
+    env.proxy.inject({ operations: 'PutItem', fault: 'throttle' });
 
     const error = await handler({ orderId: 'o-1' }, lambdaContext()).catch((e: unknown) => e);
 
-    const counts = proxy.counts();
+    const counts = env.proxy.counts();
     report('throttled lock write, every try', {
       error: (error as Error).name,
       handlerRuns: runs.length,
@@ -64,23 +41,23 @@ describe('a throttled lock write', () => {
       requests: SDK_MAX_ATTEMPTS * ONCELY_ACQUIRE_ATTEMPTS,
       throttle: SDK_MAX_ATTEMPTS * ONCELY_ACQUIRE_ATTEMPTS,
     });
-    expect(await direct.get((error as IdempotencyPersistenceError).key ?? '')).toBeUndefined();
+    expect(await env.direct.get((error as IdempotencyPersistenceError).key ?? '')).toBeUndefined();
     store.client.destroy();
   });
 
   it('runs the handler once it gets the lock when the throttling stops within the retries', async () => {
-    const store = proxiedStore(proxy, table.tableName, SDK_MAX_ATTEMPTS);
+    const store = proxiedStore(env.proxy, env.table.tableName, SDK_MAX_ATTEMPTS);
     const { handler, runs } = guardedCharge(store);
-    proxy.inject({ operations: 'PutItem', fault: 'throttle', times: SDK_MAX_ATTEMPTS + 1 });
+    env.proxy.inject({ operations: 'PutItem', fault: 'throttle', times: SDK_MAX_ATTEMPTS + 1 });
 
     const result = await handler({ orderId: 'o-2' }, lambdaContext());
 
-    const counts = proxy.counts();
+    const counts = env.proxy.counts();
     report('throttled lock write, then admitted', { handlerRuns: runs.length, requests: describeCounts(counts) });
     expect(result).toEqual({ charged: 'o-2' });
     expect(runs).toHaveLength(1);
     expect(counts.byOperation.PutItem).toEqual({ requests: SDK_MAX_ATTEMPTS + 2, throttle: 3, forwarded: 1 });
-    expect(await direct.get(runs[0]?.key ?? '')).toMatchObject({ status: 'COMPLETED' });
+    expect(await env.direct.get(runs[0]?.key ?? '')).toMatchObject({ status: 'COMPLETED' });
     store.client.destroy();
   });
 });
