@@ -1,5 +1,6 @@
 import { IdempotencyPersistenceError } from '@oncely/core';
 import { MAX_ITEM_BYTES } from './itemSize.js';
+import { errorName, isAmbiguous, isThrottling, type SdkErrorShape, sdkErrorShape } from './sdkError.js';
 
 /** The store operation a failure happened in, for messages. */
 export type StoreOperation = 'acquire' | 'complete' | 'release' | 'extend' | 'get';
@@ -10,29 +11,6 @@ interface FailureContext {
   tableName: string;
 }
 
-interface SdkErrorShape {
-  name?: unknown;
-  message?: unknown;
-  code?: unknown;
-  $metadata?: { httpStatusCode?: number };
-  $retryable?: unknown;
-}
-
-const throttlingErrors = new Set([
-  'ProvisionedThroughputExceededException',
-  'ThrottlingException',
-  'RequestLimitExceeded',
-]);
-// Errors after which the request may or may not have been applied.
-const ambiguousErrors = new Set([
-  'TimeoutError',
-  'RequestTimeout',
-  'RequestTimeoutException',
-  'AbortError',
-  'InternalServerError',
-  'ServiceUnavailable',
-]);
-const ambiguousCodes = new Set(['ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ECONNABORTED', 'ESOCKETTIMEDOUT']);
 const writes = new Set<StoreOperation>(['acquire', 'complete', 'release', 'extend']);
 
 const kb = (bytes: number): string => `${Math.ceil(bytes / 1024)} KB`;
@@ -70,14 +48,13 @@ const describe = (error: SdkErrorShape): string => {
  */
 export const toPersistenceError = (error: unknown, context: FailureContext): IdempotencyPersistenceError => {
   const { operation, key, tableName } = context;
-  const shape: SdkErrorShape = typeof error === 'object' && error !== null ? error : { message: String(error) };
-  const name = typeof shape.name === 'string' ? shape.name : '';
+  const shape = sdkErrorShape(error);
+  const name = errorName(error);
   const message = typeof shape.message === 'string' ? shape.message : '';
-  const status = shape.$metadata?.httpStatusCode;
   const what = `DynamoDB ${operation} of key "${key}" on table "${tableName}" failed (${describe(shape)})`;
   const fail = (advice: string) => new IdempotencyPersistenceError(`${what}; ${advice}`, { key, cause: error });
 
-  if (throttlingErrors.has(name)) {
+  if (isThrottling(error)) {
     return fail(
       'the table is throttled and the SDK retries are used up: retry later, switch the table to ' +
         'on-demand billing or raise its capacity, or give the client a larger maxAttempts',
@@ -102,12 +79,7 @@ export const toPersistenceError = (error: unknown, context: FailureContext): Ide
       "check the function's credentials and grant dynamodb:GetItem, PutItem, UpdateItem and DeleteItem on the table",
     );
   }
-  const code = typeof shape.code === 'string' ? shape.code : '';
-  const ambiguous =
-    (status !== undefined && status >= 500) ||
-    ambiguousErrors.has(name) ||
-    ambiguousCodes.has(code) ||
-    ambiguousCodes.has(name);
+  const ambiguous = isAmbiguous(error);
   if (ambiguous && writes.has(operation)) {
     return fail(
       'DynamoDB gave no clear answer, so the write may have been applied; retrying with the same owner is safe',

@@ -1,17 +1,6 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { errorName, isAmbiguous, isThrottling, sdkErrorShape } from '../sdkError.js';
 import { WriteFailedError, WritePatternError } from './errors.js';
-
-interface SdkErrorShape {
-  name?: unknown;
-  message?: unknown;
-  code?: unknown;
-  $metadata?: { httpStatusCode?: number };
-}
-
-const nameOf = (error: unknown): string =>
-  typeof error === 'object' && error !== null && typeof (error as SdkErrorShape).name === 'string'
-    ? ((error as SdkErrorShape).name as string)
-    : '';
 
 /**
  * True for a refused condition on a single-item write. By name rather than `instanceof`: the
@@ -23,7 +12,7 @@ const nameOf = (error: unknown): string =>
  * ```
  */
 export const isConditionalCheckFailed = (error: unknown): error is { Item?: Record<string, AttributeValue> } =>
-  nameOf(error) === 'ConditionalCheckFailedException';
+  errorName(error) === 'ConditionalCheckFailedException';
 
 /**
  * True for a cancelled transaction, which carries one reason per item.
@@ -37,21 +26,7 @@ export const isTransactionCanceled = (
   error: unknown,
 ): error is {
   CancellationReasons?: { Code?: string; Message?: string; Item?: Record<string, AttributeValue> }[];
-} => nameOf(error) === 'TransactionCanceledException';
-
-const throttling = new Set(['ProvisionedThroughputExceededException', 'ThrottlingException', 'RequestLimitExceeded']);
-// After these the request may or may not have been applied. TransactionInProgressException: a
-// request with the same client token is still running, so it may yet commit.
-const ambiguousNames = new Set([
-  'TimeoutError',
-  'RequestTimeout',
-  'RequestTimeoutException',
-  'AbortError',
-  'InternalServerError',
-  'ServiceUnavailable',
-  'TransactionInProgressException',
-]);
-const ambiguousCodes = new Set(['ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ECONNABORTED', 'ESOCKETTIMEDOUT']);
+} => errorName(error) === 'TransactionCanceledException';
 
 /** Which request failed, for the message. */
 export interface FailureContext {
@@ -78,18 +53,12 @@ export interface FailureContext {
 export const toWriteFailedError = (error: unknown, context: FailureContext): WritePatternError => {
   if (error instanceof WritePatternError) return error;
   const { operation, tableName, subject, isWrite } = context;
-  const shape: SdkErrorShape = typeof error === 'object' && error !== null ? error : { message: String(error) };
-  const name = nameOf(error) || 'Error';
+  const shape = sdkErrorShape(error);
+  const name = errorName(error) || 'Error';
   const message = typeof shape.message === 'string' && shape.message !== '' ? `: ${shape.message}` : '';
   const where = tableName === undefined ? '' : ` on table "${tableName}"`;
   const what = `DynamoDB ${operation} of ${subject}${where} failed (${name}${message})`;
-  const status = shape.$metadata?.httpStatusCode;
-  const code = typeof shape.code === 'string' ? shape.code : '';
-  const ambiguous =
-    (status !== undefined && status >= 500) ||
-    ambiguousNames.has(name) ||
-    ambiguousCodes.has(code) ||
-    ambiguousCodes.has(name);
+  const ambiguous = isAmbiguous(error);
   const fail = (advice: string, maybeApplied = false) =>
     new WriteFailedError(`${what}; ${advice}`, { tableName, cause: error, maybeApplied });
 
@@ -100,7 +69,7 @@ export const toWriteFailedError = (error: unknown, context: FailureContext): Wri
     );
   }
   if (ambiguous) return fail('DynamoDB gave no clear answer; retry');
-  if (throttling.has(name)) {
+  if (isThrottling(error)) {
     return fail(
       'the table is throttled and the SDK retries are used up: retry later, use on-demand capacity, or raise maxAttempts',
     );
