@@ -1,3 +1,5 @@
+import { mulberry32 } from '@oncely/dynamodb-local';
+
 // Order-like JSON with pseudo-random but repetitive values: it compresses about as well as a
 // typical API response, neither as well as a run of one character nor as badly as random bytes.
 const SKUS = ['KB-104', 'MS-220', 'HD-500', 'CB-USB', 'MN-27Q', 'DK-STD', 'LP-14X', 'PH-ANC'];
@@ -15,18 +17,6 @@ export interface OrderLine {
   serial: string;
 }
 
-// mulberry32: a tiny seeded generator, so every run sends the same bytes.
-const random = (seed: number): (() => number) => {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-};
-
 const pick = <T>(values: readonly T[], next: () => number): T => values[Math.floor(next() * values.length)] as T;
 
 /**
@@ -38,7 +28,7 @@ const pick = <T>(values: readonly T[], next: () => number): T => values[Math.flo
  * ```
  */
 export const orderLines = (bytes: number, seed: number): OrderLine[] => {
-  const next = random(seed);
+  const next = mulberry32(seed); // seeded: every run sends the same bytes
   const lines: OrderLine[] = [];
   let length = 2;
   while (length < bytes) {

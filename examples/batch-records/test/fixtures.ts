@@ -1,6 +1,6 @@
-import { type DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStore } from '@oncely/dynamodb';
-import { createTestTable } from '@oncely/dynamodb-local';
+import { createTestTable, localClientConfig, localEndpoint } from '@oncely/dynamodb-local';
 import type { KinesisStreamRecord, SQSRecord } from 'aws-lambda';
 import { type ApplyPayment, applyPaymentTo, type Payment } from '../src/payments';
 
@@ -68,6 +68,28 @@ export const createLedger = async (client: DynamoDBClient) => {
     await ledger.deleteTable();
   };
   return { store, applyPayment: applyPaymentTo(client, ledger.tableName), read, deleteTables };
+};
+
+type Ledger = Awaited<ReturnType<typeof createLedger>>;
+
+/**
+ * A fresh ledger (and idempotency table) for every test of the file, on one client that is
+ * closed after the file. Read `ledger` inside tests.
+ */
+export const useLedger = () => {
+  const client = new DynamoDBClient(localClientConfig(localEndpoint()));
+  let ledger: Ledger | undefined;
+  beforeEach(async () => {
+    ledger = await createLedger(client);
+  });
+  afterEach(() => ledger?.deleteTables());
+  afterAll(() => client.destroy());
+  return {
+    get ledger(): Ledger {
+      if (ledger === undefined) throw new Error('useLedger: the ledger is made in beforeEach; read it inside a test');
+      return ledger;
+    },
+  };
 };
 
 /**

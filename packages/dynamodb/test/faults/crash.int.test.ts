@@ -6,9 +6,7 @@ import {
   type IdempotencyToken,
   makeIdempotent,
 } from '@oncely/core';
-import { DynamoDBStore } from '@oncely/dynamodb';
-import { createTestTable, type TestTable } from '@oncely/dynamodb-local';
-import { localClient } from '../fixtures';
+import { useTestTable } from '../fixtures';
 import { insideHandler, startCrashingLambda } from './crashingLambda';
 import { lambdaContext, report, scanTable, waitUntil } from './faultFixtures';
 
@@ -16,20 +14,11 @@ import { lambdaContext, report, scanTable, waitUntil } from './faultFixtures';
 // inside its handler: no completion, no release, no cleanup. Its lock ends at its deadline;
 // the retry after that runs the call, and the table holds the retry's record and nothing else.
 const CHILD_REMAINING_MS = 2_000;
-const setupClient = localClient();
-let table: TestTable;
-let store: DynamoDBStore;
+const local = useTestTable();
 let child: ChildProcess | undefined;
 
-beforeAll(async () => {
-  table = await createTestTable(setupClient);
-  store = new DynamoDBStore({ tableName: table.tableName, client: setupClient });
-});
-
-afterAll(async () => {
+afterAll(() => {
   if (child?.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-  await table.deleteTable();
-  setupClient.destroy();
 });
 
 describe('a crash mid-handler', () => {
@@ -40,20 +29,20 @@ describe('a crash mid-handler', () => {
         runs.push(getIdempotencyToken(context) as IdempotencyToken);
         return { charged: event.orderId };
       },
-      { store, keyPath: 'orderId', keyPrefix: 'crash' },
+      { store: local.store, keyPath: 'orderId', keyPrefix: 'crash' },
     );
-    child = startCrashingLambda(table.tableName, 'o-1', CHILD_REMAINING_MS);
+    child = startCrashingLambda(local.table.tableName, 'o-1', CHILD_REMAINING_MS);
 
     const crashed = await insideHandler(child);
     const killedMs = Date.now();
     child.kill('SIGKILL');
     const [, signal] = (await once(child, 'exit')) as [number | null, NodeJS.Signals | null];
-    const orphan = await store.get(crashed.key);
+    const orphan = await local.store.get(crashed.key);
     const duplicate = await handler({ orderId: 'o-1' }, lambdaContext()).catch((e: unknown) => e);
-    await waitUntil(async () => ((await store.get(crashed.key))?.lockedUntilMs ?? 0) < Date.now());
+    await waitUntil(async () => ((await local.store.get(crashed.key))?.lockedUntilMs ?? 0) < Date.now());
     const retryAfterKillMs = Date.now() - killedMs;
     const retry = await handler({ orderId: 'o-1' }, lambdaContext());
-    const items = await scanTable(table.tableName);
+    const items = await scanTable(local.table.tableName);
 
     report('crash (SIGKILL mid-handler)', {
       childSignal: String(signal),
@@ -68,7 +57,7 @@ describe('a crash mid-handler', () => {
     expect(retry).toEqual({ charged: 'o-1' });
     expect(runs).toEqual([{ key: crashed.key, owner: expect.not.stringMatching(crashed.owner) }]);
     expect(items).toHaveLength(1);
-    expect(await store.get(crashed.key)).toMatchObject({
+    expect(await local.store.get(crashed.key)).toMatchObject({
       status: 'COMPLETED',
       owner: runs[0]?.owner,
       data: JSON.stringify({ charged: 'o-1' }),

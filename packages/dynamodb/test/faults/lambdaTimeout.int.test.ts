@@ -4,27 +4,13 @@ import {
   type IdempotencyToken,
   makeIdempotent,
 } from '@oncely/core';
-import { DynamoDBStore } from '@oncely/dynamodb';
-import { createTestTable, type TestTable } from '@oncely/dynamodb-local';
-import { localClient } from '../fixtures';
+import { useTestTable } from '../fixtures';
 import { lambdaContext, report, waitUntil } from './faultFixtures';
 
 // Timeline: the handler never returns; Lambda would stop it at its deadline, 1 s after the
 // call began. The lock expires at that deadline, so the Lambda's retry can run the call.
 const REMAINING_MS = 1_000;
-const setupClient = localClient();
-let table: TestTable;
-let store: DynamoDBStore;
-
-beforeAll(async () => {
-  table = await createTestTable(setupClient);
-  store = new DynamoDBStore({ tableName: table.tableName, client: setupClient });
-});
-
-afterAll(async () => {
-  await table.deleteTable();
-  setupClient.destroy();
-});
+const local = useTestTable();
 
 describe('a Lambda timeout', () => {
   it('refuses duplicates while the lock lasts, then a retry after the in-progress expiry runs and succeeds', async () => {
@@ -36,16 +22,16 @@ describe('a Lambda timeout', () => {
         if (hang) await new Promise(() => {});
         return { charged: event.orderId };
       },
-      { store, keyPath: 'orderId', keyPrefix: 'timeout' },
+      { store: local.store, keyPath: 'orderId', keyPrefix: 'timeout' },
     );
     const startedMs = Date.now();
 
     void handler({ orderId: 'o-1' }, lambdaContext(REMAINING_MS));
     await waitUntil(() => runs.length === 1);
     const duplicate = await handler({ orderId: 'o-1' }, lambdaContext()).catch((e: unknown) => e);
-    const held = await store.get(runs[0]?.key ?? '');
+    const held = await local.store.get(runs[0]?.key ?? '');
     hang = false;
-    await waitUntil(async () => ((await store.get(runs[0]?.key ?? ''))?.lockedUntilMs ?? 0) < Date.now());
+    await waitUntil(async () => ((await local.store.get(runs[0]?.key ?? ''))?.lockedUntilMs ?? 0) < Date.now());
     const retryAfterMs = Date.now() - startedMs;
     const retry = await handler({ orderId: 'o-1' }, lambdaContext());
     const replay = await handler({ orderId: 'o-1' }, lambdaContext());
@@ -61,6 +47,6 @@ describe('a Lambda timeout', () => {
     expect(retry).toEqual({ charged: 'o-1' });
     expect(replay).toEqual({ charged: 'o-1' });
     expect(runs).toHaveLength(2);
-    expect(await store.get(runs[1]?.key ?? '')).toMatchObject({ status: 'COMPLETED', owner: runs[1]?.owner });
+    expect(await local.store.get(runs[1]?.key ?? '')).toMatchObject({ status: 'COMPLETED', owner: runs[1]?.owner });
   });
 });

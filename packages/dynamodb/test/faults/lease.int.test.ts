@@ -1,9 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { IdempotencyAlreadyInProgressError, makeIdempotent } from '@oncely/core';
-import { DynamoDBStore } from '@oncely/dynamodb';
-import { createTestTable, type TestTable } from '@oncely/dynamodb-local';
-import { localClient } from '../fixtures';
+import { useTestTable } from '../fixtures';
 import { insideHandler, startCrashingLambda } from './crashingLambda';
 import { lambdaContext, report, sleep } from './faultFixtures';
 
@@ -12,20 +10,11 @@ import { lambdaContext, report, sleep } from './faultFixtures';
 // minutes. A handler that runs for many leases keeps its lock the whole time.
 const LEASE_MS = 2_000;
 const FAR_DEADLINE_MS = 600_000;
-const client = localClient();
-let table: TestTable;
-let store: DynamoDBStore;
+const local = useTestTable();
 let child: ChildProcess | undefined;
 
-beforeAll(async () => {
-  table = await createTestTable(client);
-  store = new DynamoDBStore({ tableName: table.tableName, client });
-});
-
-afterAll(async () => {
+afterAll(() => {
   if (child?.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-  await table.deleteTable();
-  client.destroy();
 });
 
 describe('a heartbeat lease on DynamoDB', () => {
@@ -36,13 +25,13 @@ describe('a heartbeat lease on DynamoDB', () => {
         runs += 1;
         return { charged: event.orderId };
       },
-      { store, keyPath: 'orderId', keyPrefix: 'crash', lease: { durationMs: LEASE_MS } },
+      { store: local.store, keyPath: 'orderId', keyPrefix: 'crash', lease: { durationMs: LEASE_MS } },
     );
-    child = startCrashingLambda(table.tableName, 'lease-1', FAR_DEADLINE_MS, LEASE_MS);
+    child = startCrashingLambda(local.table.tableName, 'lease-1', FAR_DEADLINE_MS, LEASE_MS);
     const crashed = await insideHandler(child);
     // Let it renew at least once before the kill, so the test covers a renewed lease.
     await sleep(LEASE_MS);
-    const renewedUntilMs = (await store.get(crashed.key))?.lockedUntilMs ?? 0;
+    const renewedUntilMs = (await local.store.get(crashed.key))?.lockedUntilMs ?? 0;
     child.kill('SIGKILL');
     await once(child, 'exit');
     const killedMs = Date.now();
@@ -77,7 +66,7 @@ describe('a heartbeat lease on DynamoDB', () => {
         await sleep(handlerMs);
         return { charged: event.orderId };
       },
-      { store, keyPath: 'orderId', keyPrefix: 'long', lease: { durationMs: LEASE_MS } },
+      { store: local.store, keyPath: 'orderId', keyPrefix: 'long', lease: { durationMs: LEASE_MS } },
     );
 
     const first = handler({ orderId: 'lease-2' }, lambdaContext(FAR_DEADLINE_MS));
