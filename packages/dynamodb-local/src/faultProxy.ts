@@ -46,7 +46,10 @@ export interface FaultProxy {
   /** A copy of the requests counted so far. */
   counts(): FaultCounts;
   resetCounts(): void;
-  /** Stops listening, drops open connections and waits until the server is closed. */
+  /**
+   * Stops listening, drops open connections and the requests held by `delay` and `late` faults
+   * (they are never forwarded), and waits until the server is closed.
+   */
   close(): Promise<void>;
 }
 
@@ -64,8 +67,6 @@ const readBody = async (stream: IncomingMessage): Promise<Buffer> => {
   for await (const chunk of stream) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks);
 };
-
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 const forward = (target: URL, agent: Agent, incoming: IncomingMessage, body: Buffer): Promise<Upstream> =>
   new Promise((resolve, reject) => {
@@ -112,9 +113,11 @@ const answerError = (res: ServerResponse, status: number, type: string, message:
 
 /**
  * Starts an HTTP proxy on 127.0.0.1 (a free port) in front of DynamoDB Local that injects
- * faults per operation (read from `X-Amz-Target`): `ambiguous`, `fail`, `throttle`, `delay`
- * and `reset`, on the next N matching requests or with a seeded probability. It counts
- * every request per operation and per outcome. A test utility: not for production traffic.
+ * faults per operation (read from `X-Amz-Target`): `ambiguous`, `fail`, `throttle`, `delay`,
+ * `reset` and `late`, on the next N matching requests or with a seeded probability. It counts
+ * every request per operation and per outcome (a `late` one once DynamoDB has answered it).
+ * Closing it drops the requests it still holds, unforwarded. A test utility: not for
+ * production traffic.
  *
  * @example
  * ```ts
@@ -132,19 +135,36 @@ export const startFaultProxy = async (options: FaultProxyOptions): Promise<Fault
   const rules = new FaultRules(options.seed ?? 1);
   for (const rule of options.rules ?? []) rules.add(rule);
   let counts = emptyCounts();
+  // Requests held by `delay` and `late` faults: close() drops them unforwarded, so no write
+  // reaches DynamoDB after the proxy (and the test that owned it) is gone.
+  const held = new Set<NodeJS.Timeout>();
+  const hold = (ms: number): Promise<void> =>
+    new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        held.delete(timer);
+        resolve();
+      }, ms);
+      held.add(timer);
+    });
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const body = await readBody(req);
     const operation = operationOf(req.headers['x-amz-target']);
     const rule = rules.pick(operation);
     const outcome: FaultOutcome = rule?.fault ?? 'forwarded';
-    countRequest(counts, operation, outcome);
+    if (outcome !== 'late') countRequest(counts, operation, outcome);
     const injected = `injected by the fault proxy (${outcome} ${operation})`;
 
     if (outcome === 'fail') return answerError(res, 500, 'InternalServerError', injected);
     if (outcome === 'throttle') return answerError(res, 400, 'ThrottlingException', injected);
-    if (outcome === 'delay') await sleep(rule?.delayMs ?? 0);
+    if (outcome === 'delay' || outcome === 'late') await hold(rule?.delayMs ?? 0);
     const upstream = await forward(target, agent, req, body);
+    if (outcome === 'late') {
+      // The client has given up on this request by now (or would see its connection drop).
+      countRequest(counts, operation, outcome);
+      req.socket.destroy();
+      return;
+    }
     if (outcome === 'ambiguous') return answerError(res, 500, 'InternalServerError', injected);
     if (outcome === 'reset') {
       req.socket.destroy();
@@ -176,6 +196,8 @@ export const startFaultProxy = async (options: FaultProxyOptions): Promise<Fault
     },
     close: () =>
       (closing ??= new Promise<void>((resolve) => {
+        for (const timer of held) clearTimeout(timer);
+        held.clear();
         server.close(() => resolve());
         server.closeAllConnections();
         agent.destroy();

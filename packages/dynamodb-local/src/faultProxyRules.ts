@@ -5,8 +5,11 @@
  * - `throttle`: answers HTTP 400 `ThrottlingException` without forwarding.
  * - `delay`: waits `delayMs`, then forwards it.
  * - `reset`: forwards it, then drops the client's connection without answering.
+ * - `late`: holds it `delayMs` without answering (long enough for the client's request timeout
+ *   to give up on it), then forwards it and drops the abandoned connection, ignoring the answer:
+ *   a write that reaches DynamoDB after its caller moved on.
  */
-export type FaultKind = 'ambiguous' | 'fail' | 'throttle' | 'delay' | 'reset';
+export type FaultKind = 'ambiguous' | 'fail' | 'throttle' | 'delay' | 'reset' | 'late';
 
 /** How a request ended at the proxy: passed through untouched, or the fault it was given. */
 export type FaultOutcome = 'forwarded' | FaultKind;
@@ -27,7 +30,7 @@ export interface FaultRule {
   times?: number;
   /** Hits each matching request with this probability, drawn from the proxy's seeded RNG. */
   probability?: number;
-  /** Latency of a `delay` fault. */
+  /** Latency of a `delay` fault; how long a `late` fault holds the request before forwarding it. */
   delayMs?: number;
 }
 
@@ -73,8 +76,8 @@ const checkRule = (rule: FaultRule): void => {
   if (probability !== undefined && !(probability >= 0 && probability <= 1)) {
     throw new Error(`Fault rule probability must be within [0, 1], got ${probability}`);
   }
-  if (rule.fault === 'delay' && !(delayMs !== undefined && delayMs >= 0)) {
-    throw new Error(`A delay fault needs delayMs >= 0, got ${delayMs}`);
+  if ((rule.fault === 'delay' || rule.fault === 'late') && !(delayMs !== undefined && delayMs >= 0)) {
+    throw new Error(`A ${rule.fault} fault needs delayMs >= 0, got ${delayMs}`);
   }
 };
 
@@ -121,7 +124,9 @@ export class FaultRules {
 }
 
 /**
- * Requests seen by the proxy, per operation and per outcome.
+ * Requests seen by the proxy, per operation and per outcome. A request is counted when it
+ * arrives, except a `late` one: it is counted once it has been forwarded and DynamoDB has
+ * answered it, so `byOutcome.late` tells a test that a late write has landed.
  *
  * @example
  * ```ts

@@ -46,6 +46,14 @@ const send = (operation: string, body = '{"TableName":"t"}') =>
     body,
   });
 
+const waitFor = async (check: () => boolean, timeoutMs = 5_000): Promise<void> => {
+  const deadlineMs = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadlineMs) throw new Error(`Condition not met within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+};
+
 describe('startFaultProxy', () => {
   it('forwards requests without a matching rule untouched and counts them per operation', async () => {
     const response = await send('PutItem', '{"Item":1}');
@@ -106,6 +114,45 @@ describe('startFaultProxy', () => {
 
     await expect(sending).rejects.toThrow();
     expect(received).toHaveLength(1);
+  });
+
+  it('holds a late request past the client giving up, then forwards it and counts it once answered', async () => {
+    proxy.inject({ operations: 'PutItem', fault: 'late', delayMs: 400, times: 1 });
+
+    const sending = fetch(proxy.endpoint, {
+      method: 'POST',
+      headers: { 'x-amz-target': 'DynamoDB_20120810.PutItem' },
+      body: '{"Item":"late"}',
+      signal: AbortSignal.timeout(100),
+    });
+
+    await expect(sending).rejects.toThrow(/aborted/i);
+    expect(received).toHaveLength(0);
+    expect(proxy.counts().byOutcome).toEqual({});
+    await waitFor(() => proxy.counts().byOutcome.late === 1);
+    expect(received).toEqual([{ target: 'DynamoDB_20120810.PutItem', body: '{"Item":"late"}' }]);
+    expect(proxy.counts().byOperation.PutItem).toEqual({ requests: 1, late: 1 });
+  });
+
+  it('drops the connection of a late request the client still waits for, after forwarding it', async () => {
+    proxy.inject({ operations: 'PutItem', fault: 'late', delayMs: 100 });
+
+    const sending = send('PutItem');
+
+    await expect(sending).rejects.toThrow();
+    expect(received).toHaveLength(1);
+  });
+
+  it('drops the requests it holds, unforwarded, when closed', async () => {
+    proxy.inject({ operations: 'PutItem', fault: 'late', delayMs: 200 });
+    const sending = send('PutItem').catch((error: unknown) => error);
+    await new Promise((resolve) => setTimeout(resolve, 50)); // on loopback it arrives well within this
+
+    await proxy.close();
+    await sending;
+    await new Promise((resolve) => setTimeout(resolve, 400));
+
+    expect(received).toHaveLength(0);
   });
 
   it('hits only the next N matching requests', async () => {

@@ -34,5 +34,16 @@ describe('FaultRules', () => {
     expect(() => rules.add({ fault: 'fail', times: 0 })).toThrow(/positive integer/);
     expect(() => rules.add({ fault: 'fail', probability: 1.5 })).toThrow(/within \[0, 1\]/);
     expect(() => rules.add({ fault: 'delay' })).toThrow(/delayMs/);
+    expect(() => rules.add({ fault: 'late' })).toThrow(/A late fault needs delayMs >= 0, got undefined/);
+    expect(() => rules.add({ fault: 'late', delayMs: -1 })).toThrow(/A late fault needs delayMs >= 0/);
+  });
+
+  it('picks a late rule like any other, for the next N matching requests', () => {
+    const rules = new FaultRules(1);
+    rules.add({ operations: 'PutItem', fault: 'late', delayMs: 1500, times: 1 });
+
+    const picked = ['GetItem', 'PutItem', 'PutItem'].map((operation) => rules.pick(operation));
+
+    expect(picked).toEqual([undefined, { operations: 'PutItem', fault: 'late', delayMs: 1500, times: 1 }, undefined]);
   });
 });
