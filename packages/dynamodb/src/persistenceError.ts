@@ -1,6 +1,15 @@
 import { IdempotencyPersistenceError } from '@oncely/core';
 import { MAX_ITEM_BYTES } from './itemSize.js';
-import { errorName, isAmbiguous, isThrottling, type SdkErrorShape, sdkErrorShape } from './sdkError.js';
+import {
+  type ConfigurationProblem,
+  configurationProblem,
+  errorName,
+  isAmbiguous,
+  isDnsTemporaryFailure,
+  isThrottling,
+  type SdkErrorShape,
+  sdkErrorShape,
+} from './sdkError.js';
 
 /** The store operation a failure happened in, for messages. */
 export type StoreOperation = 'acquire' | 'complete' | 'release' | 'extend' | 'get';
@@ -16,7 +25,8 @@ const writes = new Set<StoreOperation>(['acquire', 'complete', 'release', 'exten
 const kb = (bytes: number): string => `${Math.ceil(bytes / 1024)} KB`;
 
 /**
- * The error for a result that does not fit into one DynamoDB item even compressed.
+ * The error for a result that does not fit into one DynamoDB item even compressed. Not
+ * retryable: the same result never fits. Carries the item's size (when known) and the limit.
  *
  * @example
  * ```ts
@@ -28,8 +38,23 @@ export const resultTooLarge = (key: string, itemBytes?: number, cause?: unknown)
   return new IdempotencyPersistenceError(
     `The result of the call with key "${key}" is too large to store${size}: a DynamoDB item holds at most ` +
       `${kb(MAX_ITEM_BYTES)}; return a smaller result, or store it elsewhere (such as S3) and return a reference`,
-    { key, cause },
+    { key, cause, retryable: false, sizeBytes: itemBytes, limitBytes: MAX_ITEM_BYTES },
   );
+};
+
+// What to configure, per problem; the same request fails the same way until then.
+const configurationAdvice: Record<ConfigurationProblem, string> = {
+  region:
+    'the DynamoDB client has no valid region: set AWS_REGION (Lambda sets it for you) or pass region ' +
+    'in clientConfig or to the DynamoDBClient you give the store; retrying does not help',
+  credentials:
+    'the DynamoDB client found no AWS credentials: on Lambda, give the function an execution role; ' +
+    'elsewhere set AWS_PROFILE or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or pass credentials ' +
+    'to the client; retrying does not help',
+  endpoint:
+    "no DynamoDB answers at the client's endpoint: check the endpoint option of the client (leave it " +
+    "out to use the region's DynamoDB; for DynamoDB Local, check that it runs on that port) and the " +
+    "function's network (in a VPC: a DynamoDB gateway endpoint or a NAT); retrying does not help",
 };
 
 const describe = (error: SdkErrorShape): string => {
@@ -39,7 +64,9 @@ const describe = (error: SdkErrorShape): string => {
 
 /**
  * Wraps an AWS SDK failure as an `IdempotencyPersistenceError` whose message says what
- * happened and what to do, with the key and the original error as `cause`.
+ * happened and what to do, with the key and the original error as `cause`. Failures that the
+ * same request meets again (configuration, a missing table, permissions, a rejected request,
+ * a result too large) are `retryable: false`; throttling and ambiguous failures stay retryable.
  *
  * @example
  * ```ts
@@ -52,8 +79,17 @@ export const toPersistenceError = (error: unknown, context: FailureContext): Ide
   const name = errorName(error);
   const message = typeof shape.message === 'string' ? shape.message : '';
   const what = `DynamoDB ${operation} of key "${key}" on table "${tableName}" failed (${describe(shape)})`;
-  const fail = (advice: string) => new IdempotencyPersistenceError(`${what}; ${advice}`, { key, cause: error });
+  const fail = (advice: string, retryable = true) =>
+    new IdempotencyPersistenceError(`${what}; ${advice}`, { key, cause: error, retryable });
 
+  const problem = configurationProblem(error);
+  if (problem !== undefined) return fail(configurationAdvice[problem], false);
+  if (isDnsTemporaryFailure(error)) {
+    return fail(
+      "the endpoint's host name did not resolve for now, so nothing was sent: retry the call; if it " +
+        "persists, check the client's endpoint and the function's DNS (in a VPC: DNS resolution enabled)",
+    );
+  }
   if (isThrottling(error)) {
     return fail(
       'the table is throttled and the SDK retries are used up: retry later, switch the table to ' +
@@ -64,6 +100,7 @@ export const toPersistenceError = (error: unknown, context: FailureContext): Ide
     return fail(
       `table "${tableName}" not found; create it with createIdempotencyTable or check tableName ` +
         "and the client's region and endpoint",
+      false,
     );
   }
   if (name === 'ValidationException' && /item size|maximum allowed size/i.test(message)) {
@@ -72,11 +109,13 @@ export const toPersistenceError = (error: unknown, context: FailureContext): Ide
   if (name === 'ValidationException') {
     return fail(
       "the request does not match the table: check that tableName, attributes and sortKey match the table's key schema",
+      false,
     );
   }
   if (name === 'AccessDeniedException' || name === 'UnrecognizedClientException') {
     return fail(
       "check the function's credentials and grant dynamodb:GetItem, PutItem, UpdateItem and DeleteItem on the table",
+      false,
     );
   }
   const ambiguous = isAmbiguous(error);
