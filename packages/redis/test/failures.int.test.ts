@@ -44,6 +44,7 @@ describe('a Redis that cannot be reached', () => {
     expect(key).toMatch(/^payments#/);
     expect(message).toContain(`Redis acquire of key "${key}"`);
     expect(message).toMatch(/reachable from the function/);
+    expect((error as IdempotencyPersistenceError).retryable).toBe(true);
     expect(cause).toBeInstanceOf(Error);
     expect(runs).toBe(1);
   });
@@ -68,6 +69,7 @@ describe('a closed client', () => {
     const error = await store.acquire(lockFor()).catch((e: unknown) => e);
 
     expect(error).toBeInstanceOf(IdempotencyPersistenceError);
-    expect((error as Error).message).toMatch(/client is closed: create and connect it once per container/);
+    expect((error as Error).message).toMatch(/client is closed .*: create and connect it once per container/);
+    expect((error as IdempotencyPersistenceError).retryable).toBe(false);
   });
 });
