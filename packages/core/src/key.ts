@@ -1,24 +1,26 @@
 import * as nodeCrypto from 'node:crypto';
-import { canonicalJson, type KeyOrder } from './canonicalJson.js';
+import { canonicalJson, hasSymbolKey, isPlainObject, type KeyOrder } from './canonicalJson.js';
 
 /** Hash used for keys and validation values. `md5` gives keys identical to Powertools'. */
 export type HashAlgorithm = 'sha256' | 'md5';
 
 /**
- * True when a selected key value carries nothing to key on: `undefined`, `null`, `''`, `{}`,
- * `[]`, or an array of nothing but `null`/`undefined` (what a JMESPath multiselect over
- * missing fields returns).
+ * True when a selected key value carries nothing to key on: `undefined`, `null`, `''`, a plain
+ * `{}`, `[]`, or an array of nothing but `null`/`undefined` (what a JMESPath multiselect over
+ * missing fields returns). A Map, a Set or a class instance is never missing: it goes on to
+ * the key, which refuses it, so it never runs unguarded.
  *
  * @example
  * ```ts
  * isMissingKey([null, null]); // true
  * isMissingKey(0);            // false
+ * isMissingKey(new Map());    // false: the key then fails, naming the Map
  * ```
  */
 export const isMissingKey = (value: unknown): boolean => {
   if (value === undefined || value === null || value === '') return true;
   if (Array.isArray(value)) return value.every((item) => item === undefined || item === null);
-  if (typeof value === 'object') return Object.keys(value).length === 0;
+  if (isPlainObject(value)) return Object.keys(value).length === 0 && !hasSymbolKey(value);
   return false;
 };
 

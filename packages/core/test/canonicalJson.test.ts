@@ -25,17 +25,20 @@ describe('canonicalJson', () => {
     expect(canonicalJson({ a: 1, A: 2 }, 'caseInsensitive')).toBe(canonicalJson({ A: 2, a: 1 }, 'caseInsensitive'));
   });
 
-  it('follows JSON.stringify for dates, undefined, functions and non-finite numbers', () => {
-    const value = { at: new Date(0), gone: undefined, fn: () => 1, list: [undefined, Number.NaN, 1] };
-    expect(canonicalJson(value)).toBe('{"at":"1970-01-01T00:00:00.000Z","list":[null,null,1]}');
+  it('keys a valid Date as its ISO string and drops undefined properties, as JSON does', () => {
+    const value = { at: new Date(0), gone: undefined, list: [null, 1] };
+    expect(canonicalJson(value)).toBe('{"at":"1970-01-01T00:00:00.000Z","list":[null,1]}');
     expect(canonicalJson(undefined)).toBeUndefined();
   });
 
-  it('rejects BigInt and cycles with a TypeError', () => {
+  it('rejects what JSON would drop or turn into null, BigInt and cycles with a TypeError', () => {
     const cyclic: Record<string, unknown> = {};
     cyclic.self = cyclic;
     expect(() => canonicalJson({ n: 1n })).toThrow(TypeError);
-    expect(() => canonicalJson(cyclic)).toThrow(/circular/);
+    expect(() => canonicalJson({ fn: () => 1 })).toThrow(TypeError);
+    expect(() => canonicalJson([Number.NaN])).toThrow(TypeError);
+    expect(() => canonicalJson([undefined])).toThrow(TypeError);
+    expect(() => canonicalJson(cyclic)).toThrow(/^\$\.self is a cycle back to \$;/);
   });
 
   it('accepts the same object twice when it is not a cycle', () => {
