@@ -20,15 +20,26 @@ const MAX_TOKEN_LENGTH = 36;
 /**
  * A client request token derived from the caller's intent: the first 36 hex digits of the
  * SHA-256 of its canonical JSON (object keys sorted), so the same intent always gets the same
- * token and a different one (almost surely) another.
+ * token and a different one (almost surely, 144 bits) another. The intent must be plain JSON
+ * (a valid `Date` counts as its ISO string): a Map, a Set, a class instance, NaN, a BigInt...
+ * would share a token with other intents, so they throw `WritePatternUsageError` naming their
+ * path (`$[1] is a Map`).
  *
  * @example
  * ```ts
- * clientRequestTokenFor(['transfer', transferId]); // '5d41402abc4b2a76b9719d911017c592a1b2c3d4'.slice(0, 36)
+ * clientRequestTokenFor(['transfer', transferId]); // 36 hex digits
  * ```
  */
 export const clientRequestTokenFor = (intent: unknown): string => {
-  const text = canonicalJson(intent);
+  let text: string | undefined;
+  try {
+    text = canonicalJson(intent);
+  } catch (error) {
+    throw new WritePatternUsageError(
+      `the intent cannot be turned into a client request token: ${(error as Error).message}`,
+      { cause: error },
+    );
+  }
   if (text === undefined) throw new WritePatternUsageError(`the intent ${String(intent)} has no JSON form`);
   return createHash('sha256').update(text).digest('hex').slice(0, MAX_TOKEN_LENGTH);
 };

@@ -107,6 +107,12 @@ describe('clientRequestTokenFor', () => {
     expect(clientRequestTokenFor({ amount: 6, transfer: 't-1' })).not.toBe(token);
   });
 
+  it('refuses an intent JSON does not represent with WritePatternUsageError naming the path', () => {
+    expect(() => clientRequestTokenFor({ transfer: 't-1', amount: Number.NaN })).toThrow(WritePatternUsageError);
+    expect(() => clientRequestTokenFor({ transfer: 't-1', amount: Number.NaN })).toThrow(/\$\.amount is NaN/);
+    expect(() => clientRequestTokenFor(undefined)).toThrow(WritePatternUsageError);
+  });
+
   it('refuses a token of your own longer than 36 characters', () => {
     expect(() => buildTransactWriteOnceInput({ items: [{}], clientRequestToken: 'x'.repeat(37) })).toThrow(
       /1 to 36 characters/,

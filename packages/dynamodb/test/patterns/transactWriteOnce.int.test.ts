@@ -5,6 +5,7 @@ import {
   TransactionCanceledError,
   transactWriteOnce,
   WriteFailedError,
+  WritePatternUsageError,
 } from '@oncely/dynamodb';
 import { createTestTable, type TestTable } from '@oncely/dynamodb-local';
 import { countRequests, injectFault, localClient, serverError } from '../fixtures';
@@ -153,5 +154,24 @@ describe('transactWriteOnce', () => {
     expect(logger.lines).toEqual([
       { level: 'debug', message: 'transactWriteOnce: committing', extra: [{ key: clientRequestToken, items: 2 }] },
     ]);
+  });
+});
+
+describe('transactWriteOnce with an intent JSON does not represent', () => {
+  it('refuses intents that differ only in a Map, naming the path, instead of sharing a token', async () => {
+    const counted = localClient();
+    const requests = countRequests(counted);
+    const [from, to] = [freshId(), freshId()];
+    const bonus = (campaign: string) => ['bonus', new Map([['campaign', campaign]])];
+
+    const first = transactWriteOnce({ client: counted, intent: bonus('spring'), items: transfer(from, to, 5) });
+    const second = transactWriteOnce({ client: counted, intent: bonus('autumn'), items: transfer(from, to, 5) });
+
+    await expect(first).rejects.toBeInstanceOf(WritePatternUsageError);
+    await expect(first).rejects.toThrow(/\$\[1\] is a Map; convert it to plain JSON/);
+    await expect(second).rejects.toBeInstanceOf(WritePatternUsageError);
+    expect(requests.sent).toEqual([]);
+    expect(await balanceOf(to)).toBe(0);
+    counted.destroy();
   });
 });
