@@ -28,8 +28,8 @@ const scalar = (value: AttributeValue): string => {
 };
 
 /**
- * A primary key as stable text, attribute names sorted: `pk=acct-1` or `pk=acct-1,sk=7`. Used in
- * log lines, messages and change-token items.
+ * A primary key as stable text, attribute names sorted: `pk=acct-1` or `pk=acct-1,sk=7`. For log
+ * lines and messages only: two keys can give the same text (`updateOnce` tokens use `tokenText`).
  *
  * @example
  * ```ts

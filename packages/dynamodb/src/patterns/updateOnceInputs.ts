@@ -1,6 +1,6 @@
 import type { AttributeValue, TransactWriteItemsCommandInput, UpdateItemCommandInput } from '@aws-sdk/client-dynamodb';
 import { WritePatternUsageError } from './errors.js';
-import { describeKey, type ItemKey } from './target.js';
+import type { ItemKey } from './target.js';
 import { addAction, type ItemUpdate, placeholders, withOwnPlaceholders } from './updateExpression.js';
 
 /**
@@ -39,9 +39,11 @@ export interface TokenItemStrategy {
   tableName?: string | undefined;
   /**
    * Primary key of the token item. Default: every attribute of the item's key set to
-   * `change#<key>#<changeId>` (type S); give your own when the key has a non-string attribute.
+   * `change#["<item's table>",<item's key>,"<changeId>"]` (type S, each part JSON-encoded, so no
+   * two tables, keys or change ids share a token); give your own when the key has a non-string
+   * attribute, and make it just as injective: include the table when a token table is shared.
    */
-  tokenKey?: ((key: ItemKey, changeId: string) => ItemKey) | undefined;
+  tokenKey?: ((key: ItemKey, changeId: string, tableName: string) => ItemKey) | undefined;
   /** Epoch-seconds TTL attribute of the token item. Default `expiration`, as in the idempotency table. */
   expiresAtAttribute?: string | undefined;
   /** Tries when DynamoDB cancels the transaction for a conflict with another one on the item. Default 8. */
@@ -128,8 +130,40 @@ export const buildTokenSetInput = (
   };
 };
 
-const defaultTokenKey = (key: ItemKey, changeId: string): ItemKey => {
-  const token: AttributeValue = { S: `change#${describeKey(key)}#${changeId}` };
+// The key as JSON, attribute names sorted and types kept (a B value as base64), so that
+// `{ pk: 'a,sk=b', sk: 'c' }` and `{ pk: 'a', sk: 'b,sk=c' }` stay apart.
+const keyParts = (key: ItemKey): Record<string, unknown> => {
+  const parts: Record<string, unknown> = {};
+  for (const name of Object.keys(key).sort()) {
+    const value = key[name] as AttributeValue;
+    const part =
+      value.S !== undefined
+        ? { S: value.S }
+        : value.N !== undefined
+          ? { N: value.N }
+          : value.B !== undefined
+            ? { B: Buffer.from(value.B).toString('base64') }
+            : value;
+    Object.defineProperty(parts, name, { value: part, enumerable: true });
+  }
+  return parts;
+};
+
+/**
+ * The default token of a change: the item's table, key and change id, each JSON-encoded, so
+ * one change id applied to two tables sharing a token table, or key and id pairs that would
+ * join to the same text (`ORDER#1#LINE` + `2`, `ORDER#1` + `LINE#2`), never share a token.
+ *
+ * @example
+ * ```ts
+ * tokenText('counters', { id: { S: 'page-views' } }, 'c1'); // 'change#["counters",{"id":{"S":"page-views"}},"c1"]'
+ * ```
+ */
+export const tokenText = (tableName: string, key: ItemKey, changeId: string): string =>
+  `change#${JSON.stringify([tableName, keyParts(key), changeId])}`;
+
+const defaultTokenKey = (key: ItemKey, changeId: string, tableName: string): ItemKey => {
+  const token: AttributeValue = { S: tokenText(tableName, key, changeId) };
   return Object.fromEntries(Object.keys(key).map((name) => [name, token]));
 };
 
@@ -152,7 +186,7 @@ export const buildTokenItemInput = (
   if (!Number.isSafeInteger(strategy.ttlSeconds) || strategy.ttlSeconds < 1) {
     throw new WritePatternUsageError(`ttlSeconds must be a positive integer, got ${String(strategy.ttlSeconds)}`);
   }
-  const tokenKey = (strategy.tokenKey ?? defaultTokenKey)(change.key, change.changeId);
+  const tokenKey = (strategy.tokenKey ?? defaultTokenKey)(change.key, change.changeId, tableName);
   const keyAttribute = Object.keys(tokenKey)[0];
   if (keyAttribute === undefined) throw new WritePatternUsageError('tokenKey returned an empty key');
   const expiresAtSec = Math.floor(nowMs / 1000) + strategy.ttlSeconds;

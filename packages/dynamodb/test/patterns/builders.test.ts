@@ -91,7 +91,7 @@ describe('buildTokenItemInput', () => {
     );
 
     expect(input.TransactItems?.[1]?.Put?.Item).toEqual({
-      id: { S: 'change#id=a#c1' },
+      id: { S: 'change#["t",{"id":{"S":"a"}},"c1"]' },
       changeId: { S: 'c1' },
       expiration: { N: '1700000060' },
     });

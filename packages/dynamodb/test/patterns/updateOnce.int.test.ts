@@ -31,6 +31,11 @@ const countOf = async (key: { id: { S: string } }, on = client) => {
   return Item?.count?.N === undefined ? 0 : Number(Item.count.N);
 };
 
+const countOfIn = async (tableName: string, key: Record<string, { S: string }>) => {
+  const { Item } = await client.send(new GetItemCommand({ TableName: tableName, Key: key, ConsistentRead: true }));
+  return Item?.count?.N === undefined ? 0 : Number(Item.count.N);
+};
+
 const strategies: [string, ApplyOnceStrategy][] = [
   ['token-set', { kind: 'token-set', maxTokens: 64 }],
   ['token-item', { kind: 'token-item', ttlSeconds: 3600 }],
@@ -187,7 +192,7 @@ describe('the token-item strategy', () => {
       strategy: { kind: 'token-item', ttlSeconds: 600 },
     });
 
-    const tokenKey = { id: { S: `change#id=${key.id.S}#c1` } };
+    const tokenKey = { id: { S: `change#${JSON.stringify([table.tableName, { id: key.id }, 'c1'])}` } };
     const { Item } = await client.send(
       new GetItemCommand({ TableName: table.tableName, Key: tokenKey, ConsistentRead: true }),
     );
@@ -212,5 +217,80 @@ describe('the token-item strategy', () => {
     });
 
     expect(second).toEqual({ status: 'applied' });
+  });
+});
+
+describe('token items that must not collide', () => {
+  const strategy: ApplyOnceStrategy = { kind: 'token-item', ttlSeconds: 600 };
+  let other: TestTable;
+  let composite: TestTable;
+
+  beforeAll(async () => {
+    [other, composite] = await Promise.all([createTestTable(client), createTestTable(client, { sortKey: 'seq' })]);
+  });
+
+  afterAll(async () => {
+    await Promise.all([other.deleteTable(), composite.deleteTable()]);
+  });
+
+  it('applies one change id to the same key in two tables that share a token table', async () => {
+    const key = freshKey();
+    const shared: ApplyOnceStrategy = { ...strategy, tableName: table.tableName };
+
+    const outcomes = [
+      await updateOnce({ client, tableName: table.tableName, key, update: increment, changeId: 'c', strategy: shared }),
+      await updateOnce({ client, tableName: other.tableName, key, update: increment, changeId: 'c', strategy: shared }),
+    ];
+
+    expect(outcomes).toEqual([{ status: 'applied' }, { status: 'applied' }]);
+    expect([await countOf(key), await countOfIn(other.tableName, key)]).toEqual([1, 1]);
+  });
+
+  it('keeps a key and change id apart from another pair that joins to the same text', async () => {
+    const run = `${++n}-${Date.now()}`;
+    const [line, order] = [{ id: { S: `ORDER#${run}#LINE` } }, { id: { S: `ORDER#${run}` } }];
+
+    const outcomes = [
+      await updateOnce({ client, tableName: table.tableName, key: line, update: increment, changeId: '2', strategy }),
+      await updateOnce({
+        client,
+        tableName: table.tableName,
+        key: order,
+        update: increment,
+        changeId: 'LINE#2',
+        strategy,
+      }),
+    ];
+
+    expect(outcomes).toEqual([{ status: 'applied' }, { status: 'applied' }]);
+    expect([await countOf(line), await countOf(order)]).toEqual([1, 1]);
+  });
+
+  it('keeps two composite keys apart whose parts join to the same text', async () => {
+    const run = `${++n}-${Date.now()}`;
+    const first = { id: { S: `ORDER#${run},seq=LINE` }, seq: { S: '2' } };
+    const second = { id: { S: `ORDER#${run}` }, seq: { S: 'LINE,seq=2' } };
+
+    const outcomes = [
+      await updateOnce({
+        client,
+        tableName: composite.tableName,
+        key: first,
+        update: increment,
+        changeId: 'c',
+        strategy,
+      }),
+      await updateOnce({
+        client,
+        tableName: composite.tableName,
+        key: second,
+        update: increment,
+        changeId: 'c',
+        strategy,
+      }),
+    ];
+
+    expect(outcomes).toEqual([{ status: 'applied' }, { status: 'applied' }]);
+    expect([await countOfIn(composite.tableName, first), await countOfIn(composite.tableName, second)]).toEqual([1, 1]);
   });
 });
