@@ -16,7 +16,10 @@ export class InMemoryStore implements IdempotencyStore {
 
   async acquire(lock: LockRequest): Promise<AcquireResult> {
     const existing = this.#records.get(lock.key);
-    if (existing && existing.owner !== lock.owner && !canTakeOver(existing, lock.nowMs)) {
+    // Our own owner is admitted only while the record is still our lock: a late copy of the
+    // lock write must never turn a COMPLETED record back into a lock.
+    const lockIsOurs = existing?.owner === lock.owner && existing.status === 'INPROGRESS';
+    if (existing && !lockIsOurs && !canTakeOver(existing, lock.nowMs)) {
       return { acquired: false, existing: { ...existing } };
     }
     this.#records.set(lock.key, {
@@ -40,14 +43,16 @@ export class InMemoryStore implements IdempotencyStore {
       lockedUntilMs: undefined,
       data: completion.data,
       error: completion.error,
+      notStored: completion.notStored,
     });
     return 'ok';
   }
 
-  async extend(key: string, owner: string, lockedUntilMs: number): Promise<FencedOutcome> {
+  async extend(key: string, owner: string, lockedUntilMs: number, expiresAtSec: number): Promise<FencedOutcome> {
     const existing = this.#records.get(key);
     if (existing?.owner !== owner || existing.status !== 'INPROGRESS') return 'lock-lost';
     existing.lockedUntilMs = lockedUntilMs;
+    existing.expiresAtSec = expiresAtSec;
     return 'ok';
   }
 

@@ -22,6 +22,8 @@ export interface IdempotencyRecord {
   data?: string | undefined;
   /** A cached error outcome (`cacheErrors`) as JSON text: `{ name, message, statusCode?, code? }`. */
   error?: string | undefined;
+  /** Set when the call ran but its result could not be stored: JSON text `{ reason, sizeBytes?, limitBytes? }`. */
+  notStored?: string | undefined;
   /** Hash of the payload part named by `validatePath`. */
   validation?: string | undefined;
   /** Token unique to the call that took the lock. */

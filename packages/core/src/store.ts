@@ -24,6 +24,12 @@ export interface Completion {
   data?: string | undefined;
   /** A cached error outcome as JSON text (`cacheErrors`); when set, `data` is absent. */
   error?: string | undefined;
+  /**
+   * Set when the call ran but its result cannot be stored (too large, not JSON): JSON text
+   * `{ reason, sizeBytes?, limitBytes? }`. The record completes without `data` or `error`, so the
+   * call never runs again while it lives; replays fail with `IdempotencyResultNotStoredError`.
+   */
+  notStored?: string | undefined;
   expiresAtSec: number;
 }
 
@@ -38,10 +44,13 @@ export type FencedOutcome = 'ok' | 'lock-lost';
  * (`runStoreContract` from `@oncely/core/testing`).
  *
  * - `acquire` writes the lock when the key is free, its record expired, its lock expired, or
- *   the lock already names `owner` (an SDK retry of our own write after an ambiguous error);
- *   otherwise it returns the existing record.
+ *   the record is an INPROGRESS lock that already names `owner` (an SDK retry of our own write
+ *   after an ambiguous error); otherwise it returns the existing record. A COMPLETED record that
+ *   names `owner` is never locked again: a late copy of the lock write must not undo a result.
  * - `complete`, `release` and `extend` act only while `owner` still holds the record
  *   (`extend` only while it is INPROGRESS).
+ * - `extend` moves the lock's end and the record's expiry together, so a record never expires
+ *   before its lock ends.
  * - `get` is strongly consistent.
  * - Stores throw only for real failures, as `IdempotencyPersistenceError` with the cause.
  *
@@ -55,7 +64,10 @@ export interface IdempotencyStore {
   acquire(lock: LockRequest): Promise<AcquireResult>;
   complete(completion: Completion): Promise<FencedOutcome>;
   release(key: string, owner: string): Promise<FencedOutcome>;
-  /** Moves the lock's expiry to `lockedUntilMs` (a heartbeat lease renewal). */
-  extend(key: string, owner: string, lockedUntilMs: number): Promise<FencedOutcome>;
+  /**
+   * Moves the lock's end to `lockedUntilMs` and the record's expiry to `expiresAtSec` (a heartbeat
+   * lease renewal; `expiresAtSec * 1000` is never before `lockedUntilMs`).
+   */
+  extend(key: string, owner: string, lockedUntilMs: number, expiresAtSec: number): Promise<FencedOutcome>;
   get(key: string): Promise<IdempotencyRecord | undefined>;
 }

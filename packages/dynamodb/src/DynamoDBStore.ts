@@ -99,9 +99,10 @@ export class DynamoDBStore implements IdempotencyStore {
     }
   }
 
-  async extend(key: string, owner: string, lockedUntilMs: number): Promise<FencedOutcome> {
+  async extend(key: string, owner: string, lockedUntilMs: number, expiresAtSec: number): Promise<FencedOutcome> {
     try {
-      await this.client.send(new UpdateItemCommand(buildExtendInput(this.#layout, key, owner, lockedUntilMs)));
+      const input = buildExtendInput(this.#layout, key, owner, lockedUntilMs, expiresAtSec);
+      await this.client.send(new UpdateItemCommand(input));
       return 'ok';
     } catch (error) {
       if (isConditionalCheckFailed(error)) return 'lock-lost';

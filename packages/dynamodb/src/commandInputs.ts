@@ -18,8 +18,12 @@ const keyIsFree = 'attribute_not_exists(#id)';
 const recordExpired = '#expiration <= :nowSec';
 // A lock without in_progress_expiration (old Powertools) never matches: it is held until the record expires.
 const lockExpired = '#status = :inProgress AND #lockedUntil < :nowMs';
-// An SDK retry of our own write after an ambiguous 5xx must not turn into a conflict.
-const lockIsOurs = '#owner = :owner';
+// Fences completion, release and extend on the call that took the lock.
+const ownerIsUs = '#owner = :owner';
+// An SDK retry of our own lock write after an ambiguous 5xx must not turn into a conflict; but
+// only while the record is still that lock: a copy of the write that arrives after the call
+// completed (the SDK gave up on it, DynamoDB got it later) must not turn the result back into a lock.
+const lockIsOurs = '#owner = :owner AND #status = :inProgress';
 
 const n = (value: number): AttributeValue => ({ N: String(value) });
 
@@ -45,7 +49,7 @@ export const buildAcquireInput = (layout: TableLayout, lock: LockRequest): PutIt
   return {
     TableName: layout.tableName,
     Item: item,
-    ConditionExpression: `${keyIsFree} OR ${recordExpired} OR (${lockExpired}) OR ${lockIsOurs}`,
+    ConditionExpression: `${keyIsFree} OR ${recordExpired} OR (${lockExpired}) OR (${lockIsOurs})`,
     ExpressionAttributeNames: {
       '#id': names.key,
       '#expiration': names.expiration,
@@ -90,7 +94,12 @@ export const buildCompleteInput = (layout: TableLayout, completion: Completion):
     '#owner': names.owner,
   };
   let updateExpression = 'SET #status = :completed, #expiration = :expiresAtSec REMOVE #lockedUntil, #data';
-  if (completion.error !== undefined) {
+  if (completion.notStored !== undefined) {
+    attributeNames['#notStored'] = names.notStored;
+    values[':notStored'] = { S: completion.notStored };
+    updateExpression =
+      'SET #status = :completed, #expiration = :expiresAtSec, #notStored = :notStored REMOVE #lockedUntil, #data';
+  } else if (completion.error !== undefined) {
     attributeNames['#error'] = names.error;
     values[':error'] = { S: completion.error };
     updateExpression =
@@ -115,19 +124,19 @@ export const buildCompleteInput = (layout: TableLayout, completion: Completion):
     TableName: layout.tableName,
     Key: key,
     UpdateExpression: updateExpression,
-    ConditionExpression: lockIsOurs,
+    ConditionExpression: ownerIsUs,
     ExpressionAttributeNames: attributeNames,
     ExpressionAttributeValues: values,
   };
 };
 
 /**
- * UpdateItem that moves the caller's lock expiry forward (a heartbeat lease renewal), only while
- * the caller owns the record and it is still INPROGRESS.
+ * UpdateItem that moves the caller's lock expiry and the record's expiry forward (a heartbeat lease
+ * renewal), only while the caller owns the record and it is still INPROGRESS.
  *
  * @example
  * ```ts
- * await client.send(new UpdateItemCommand(buildExtendInput(layout, key, owner, Date.now() + 30_000)));
+ * await client.send(new UpdateItemCommand(buildExtendInput(layout, key, owner, lockedUntilMs, expiresAtSec)));
  * ```
  */
 export const buildExtendInput = (
@@ -135,18 +144,23 @@ export const buildExtendInput = (
   key: string,
   owner: string,
   lockedUntilMs: number,
+  expiresAtSec: number,
 ): UpdateItemCommandInput => ({
   TableName: layout.tableName,
   Key: primaryKeyOf(layout, key),
-  UpdateExpression: 'SET #lockedUntil = :lockedUntilMs',
-  ConditionExpression: `${lockIsOurs} AND #status = :inProgress`,
+  // The record's expiry moves with the lock: a record that expired while its lock still ran
+  // could be taken over by a duplicate.
+  UpdateExpression: 'SET #lockedUntil = :lockedUntilMs, #expiration = :expiresAtSec',
+  ConditionExpression: lockIsOurs,
   ExpressionAttributeNames: {
     '#lockedUntil': layout.names.inProgressExpiration,
+    '#expiration': layout.names.expiration,
     '#owner': layout.names.owner,
     '#status': layout.names.status,
   },
   ExpressionAttributeValues: {
     ':lockedUntilMs': n(lockedUntilMs),
+    ':expiresAtSec': n(expiresAtSec),
     ':owner': { S: owner },
     ':inProgress': { S: 'INPROGRESS' },
   },
@@ -164,7 +178,7 @@ export const buildExtendInput = (
 export const buildReleaseInput = (layout: TableLayout, key: string, owner: string): DeleteItemCommandInput => ({
   TableName: layout.tableName,
   Key: primaryKeyOf(layout, key),
-  ConditionExpression: `${keyIsFree} OR ${lockIsOurs}`,
+  ConditionExpression: `${keyIsFree} OR ${ownerIsUs}`,
   ExpressionAttributeNames: { '#id': layout.names.key, '#owner': layout.names.owner },
   ExpressionAttributeValues: { ':owner': { S: owner } },
 });

@@ -22,6 +22,8 @@ export interface AttributeNames {
   owner: string;
   /** A cached error outcome (`cacheErrors`); not in Powertools' layout. */
   error: string;
+  /** Why a completed call's result could not be stored (too large, not JSON); not in Powertools' layout. */
+  notStored: string;
 }
 
 /**
@@ -41,6 +43,7 @@ export const defaultAttributeNames: Readonly<AttributeNames> = Object.freeze({
   validation: 'validation',
   owner: 'owner',
   error: 'error',
+  notStored: 'result_not_stored',
 });
 
 /** Everything the builders need to know about the table, resolved once from the options. */

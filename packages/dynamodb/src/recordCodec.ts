@@ -86,5 +86,7 @@ export const decodeRecord = (layout: TableLayout, item: Record<string, Attribute
   if (owner !== undefined) record.owner = owner;
   const error = item[names.error]?.S;
   if (error !== undefined) record.error = error;
+  const notStored = item[names.notStored]?.S;
+  if (notStored !== undefined) record.notStored = notStored;
   return record;
 };

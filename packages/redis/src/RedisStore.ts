@@ -9,7 +9,7 @@ import type {
 import { IdempotencyPersistenceError } from '@oncely/core';
 import { type RedisScriptingClient, type RedisStoreOptions, resolveStoreOptions } from './options.js';
 import { replyCode, type StoreOperation, toPersistenceError } from './persistenceError.js';
-import { decodeRecord, replyStrings } from './recordCodec.js';
+import { decodeRecord, recordFields, replyStrings } from './recordCodec.js';
 import { acquireScript, completeScript, extendScript, getScript, releaseScript, type Script } from './scripts.js';
 
 const fenced = (reply: unknown): FencedOutcome => (Number(reply) === 1 ? 'ok' : 'lock-lost');
@@ -55,7 +55,8 @@ export class RedisStore implements IdempotencyStore {
 
   async complete(completion: Completion): Promise<FencedOutcome> {
     const args = [completion.owner, String(completion.expiresAtSec), String(completion.expiresAtSec * 1000)];
-    if (completion.error !== undefined) args.push('error', completion.error);
+    if (completion.notStored !== undefined) args.push(recordFields.notStored, completion.notStored);
+    else if (completion.error !== undefined) args.push('error', completion.error);
     else if (completion.data !== undefined) args.push('data', completion.data);
     return fenced(await this.#run(completeScript, 'complete', completion.key, args));
   }
@@ -64,8 +65,9 @@ export class RedisStore implements IdempotencyStore {
     return fenced(await this.#run(releaseScript, 'release', key, [owner]));
   }
 
-  async extend(key: string, owner: string, lockedUntilMs: number): Promise<FencedOutcome> {
-    return fenced(await this.#run(extendScript, 'extend', key, [owner, String(lockedUntilMs)]));
+  async extend(key: string, owner: string, lockedUntilMs: number, expiresAtSec: number): Promise<FencedOutcome> {
+    const args = [owner, String(lockedUntilMs), String(expiresAtSec), String(expiresAtSec * 1000)];
+    return fenced(await this.#run(extendScript, 'extend', key, args));
   }
 
   async get(key: string): Promise<IdempotencyRecord | undefined> {

@@ -17,6 +17,7 @@ export const recordFields = Object.freeze({
   validation: 'validation',
   owner: 'owner',
   error: 'error',
+  notStored: 'result_not_stored',
 });
 
 const statuses: readonly RecordStatus[] = ['INPROGRESS', 'COMPLETED'];
@@ -64,7 +65,7 @@ export const decodeRecord = (key: string, flat: readonly string[]): IdempotencyR
   const record: IdempotencyRecord = { key, status, expiresAtSec };
   const lockedUntilMs = numberOf(fields.get(recordFields.inProgressExpiration));
   if (lockedUntilMs !== undefined) record.lockedUntilMs = lockedUntilMs;
-  for (const name of ['data', 'validation', 'owner', 'error'] as const) {
+  for (const name of ['data', 'validation', 'owner', 'error', 'notStored'] as const) {
     const value = fields.get(recordFields[name]);
     if (value !== undefined) record[name] = value;
   }

@@ -35,23 +35,24 @@ if #record > 0 then
   local recordExpired = expiration ~= nil and expiration * 1000 <= nowMs
   -- A lock without in_progress_expiration (old Powertools) is held until the record expires.
   local lockExpired = f['status'] == 'INPROGRESS' and lockedUntil ~= nil and lockedUntil < nowMs
-  -- A retry of our own write after an ambiguous error must not turn into a conflict.
-  local lockIsOurs = f['owner'] == ARGV[1]
+  -- A retry of our own write after an ambiguous error must not turn into a conflict; but only
+  -- while the record is still that lock: a late copy must not turn a result back into a lock.
+  local lockIsOurs = f['owner'] == ARGV[1] and f['status'] == 'INPROGRESS'
   if not (recordExpired or lockExpired or lockIsOurs) then return record end
 end
 redis.call('HSET', KEYS[1], 'status', 'INPROGRESS', 'expiration', ARGV[3], 'in_progress_expiration', ARGV[2], 'owner', ARGV[1])
 if ARGV[6] then
   redis.call('HSET', KEYS[1], 'validation', ARGV[6])
-  redis.call('HDEL', KEYS[1], 'data', 'error')
+  redis.call('HDEL', KEYS[1], 'data', 'error', 'result_not_stored')
 else
-  redis.call('HDEL', KEYS[1], 'data', 'error', 'validation')
+  redis.call('HDEL', KEYS[1], 'data', 'error', 'result_not_stored', 'validation')
 end
 redis.call('PEXPIREAT', KEYS[1], ARGV[4])
 return {}`,
 );
 
 /**
- * ARGV: owner, expiresAtSec, expireAtMs[, field ('data' | 'error'), value].
+ * ARGV: owner, expiresAtSec, expireAtMs[, field ('data' | 'error' | 'result_not_stored'), value].
  * Completes the record if `owner` holds it (not only while INPROGRESS: a retried completion
  * after an ambiguous success must succeed). Returns 1, or 0 when the lock is lost.
  */
@@ -60,13 +61,10 @@ export const completeScript = script(
   `if redis.call('HGET', KEYS[1], 'owner') ~= ARGV[1] then return 0 end
 redis.call('HSET', KEYS[1], 'status', 'COMPLETED', 'expiration', ARGV[2])
 if ARGV[4] then redis.call('HSET', KEYS[1], ARGV[4], ARGV[5]) end
-if ARGV[4] == 'data' then
-  redis.call('HDEL', KEYS[1], 'in_progress_expiration', 'error')
-elseif ARGV[4] == 'error' then
-  redis.call('HDEL', KEYS[1], 'in_progress_expiration', 'data')
-else
-  redis.call('HDEL', KEYS[1], 'in_progress_expiration', 'data', 'error')
-end
+local stale = { data = true, error = true, result_not_stored = true }
+if ARGV[4] then stale[ARGV[4]] = nil end
+redis.call('HDEL', KEYS[1], 'in_progress_expiration')
+for field in pairs(stale) do redis.call('HDEL', KEYS[1], field) end
 redis.call('PEXPIREAT', KEYS[1], ARGV[3])
 return 1`,
 );
@@ -82,12 +80,16 @@ if redis.call('EXISTS', KEYS[1]) == 0 then return 1 end
 return 0`,
 );
 
-/** ARGV: owner, lockedUntilMs. Moves the lock's expiry while `owner` holds it and it is INPROGRESS. */
+/**
+ * ARGV: owner, lockedUntilMs, expiresAtSec, expireAtMs. Moves the lock's end and the record's
+ * expiry (and the key's TTL with it) while `owner` holds it and it is INPROGRESS.
+ */
 export const extendScript = script(
   'extend',
   `local held = redis.call('HMGET', KEYS[1], 'owner', 'status')
 if held[1] ~= ARGV[1] or held[2] ~= 'INPROGRESS' then return 0 end
-redis.call('HSET', KEYS[1], 'in_progress_expiration', ARGV[2])
+redis.call('HSET', KEYS[1], 'in_progress_expiration', ARGV[2], 'expiration', ARGV[3])
+redis.call('PEXPIREAT', KEYS[1], ARGV[4])
 return 1`,
 );
 

@@ -204,7 +204,7 @@ describe('a least-privilege Redis user', () => {
 
     try {
       expect(await store.acquire(lock)).toEqual({ acquired: true });
-      expect(await store.extend(lock.key, lock.owner, lock.lockedUntilMs + 1)).toBe('ok');
+      expect(await store.extend(lock.key, lock.owner, lock.lockedUntilMs + 1, lock.expiresAtSec)).toBe('ok');
       expect(
         await store.complete({ key: lock.key, owner: lock.owner, data: '1', expiresAtSec: lock.expiresAtSec }),
       ).toBe('ok');

@@ -67,8 +67,8 @@ export class FaultyStore implements IdempotencyStore {
     return this.#call('release', () => this.#inner.release(key, owner));
   }
 
-  extend(key: string, owner: string, lockedUntilMs: number): Promise<FencedOutcome> {
-    return this.#call('extend', () => this.#inner.extend(key, owner, lockedUntilMs));
+  extend(key: string, owner: string, lockedUntilMs: number, expiresAtSec: number): Promise<FencedOutcome> {
+    return this.#call('extend', () => this.#inner.extend(key, owner, lockedUntilMs, expiresAtSec));
   }
 
   get(key: string): Promise<IdempotencyRecord | undefined> {

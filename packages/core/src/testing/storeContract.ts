@@ -112,6 +112,21 @@ export const storeContract: readonly StoreContractCase[] = [
     },
   },
   {
+    name: 'refuses a late copy of its own lock write once the record is completed, keeping the result',
+    async run(store) {
+      const nowMs = Date.now();
+      const lock = lockFor(freshKey(), nowMs);
+      await store.acquire(lock);
+      await store.complete({ key: lock.key, owner: lock.owner, data: '"done"', expiresAtSec: lock.expiresAtSec });
+      // The SDK gave up on the first lock write; DynamoDB (or Redis) receives it only now.
+      const late = await store.acquire(lock);
+      assert.equal(late.acquired, false);
+      const record = await store.get(lock.key);
+      assert.equal(record?.status, 'COMPLETED');
+      assert.equal(record?.data, '"done"');
+    },
+  },
+  {
     name: 'completes the owner’s record with its data and expiry',
     async run(store) {
       const nowMs = Date.now();
@@ -206,8 +221,24 @@ export const storeContract: readonly StoreContractCase[] = [
     async run(store) {
       const lock = lockFor(freshKey(), Date.now());
       await store.acquire(lock);
-      assert.equal(await store.extend(lock.key, lock.owner, lock.lockedUntilMs + 60_000), 'ok');
+      assert.equal(await store.extend(lock.key, lock.owner, lock.lockedUntilMs + 60_000, lock.expiresAtSec), 'ok');
       assert.equal((await store.get(lock.key))?.lockedUntilMs, lock.lockedUntilMs + 60_000);
+    },
+  },
+  {
+    name: 'moves the record’s expiry with the lock when extending, so the record outlives its lock',
+    async run(store) {
+      const nowMs = Date.now();
+      const lock = lockFor(freshKey(), nowMs, { expiresAtSec: Math.floor(nowMs / 1000) + 2 });
+      await store.acquire(lock);
+      const lockedUntilMs = nowMs + 120_000;
+      const expiresAtSec = Math.ceil(lockedUntilMs / 1000);
+      assert.equal(await store.extend(lock.key, lock.owner, lockedUntilMs, expiresAtSec), 'ok');
+      const record = await store.get(lock.key);
+      assert.equal(record?.expiresAtSec, expiresAtSec);
+      // Past the first expiry the record still holds the key against another caller.
+      const later = await store.acquire(lockFor(lock.key, nowMs + 10_000));
+      assert.equal(later.acquired, false);
     },
   },
   {
@@ -215,13 +246,14 @@ export const storeContract: readonly StoreContractCase[] = [
     async run(store) {
       const lock = lockFor(freshKey(), Date.now());
       await store.acquire(lock);
-      assert.equal(await store.extend(lock.key, randomUUID(), lock.lockedUntilMs + 60_000), 'lock-lost');
+      const later = lock.lockedUntilMs + 60_000;
+      assert.equal(await store.extend(lock.key, randomUUID(), later, lock.expiresAtSec), 'lock-lost');
       await store.complete({ key: lock.key, owner: lock.owner, data: '1', expiresAtSec: lock.expiresAtSec });
-      assert.equal(await store.extend(lock.key, lock.owner, lock.lockedUntilMs + 60_000), 'lock-lost');
+      assert.equal(await store.extend(lock.key, lock.owner, later, lock.expiresAtSec), 'lock-lost');
       const record = await store.get(lock.key);
       assert.equal(record?.status, 'COMPLETED');
       assert.equal(record?.lockedUntilMs, undefined);
-      assert.equal(await store.extend(freshKey(), lock.owner, lock.lockedUntilMs), 'lock-lost');
+      assert.equal(await store.extend(freshKey(), lock.owner, lock.lockedUntilMs, lock.expiresAtSec), 'lock-lost');
     },
   },
   {
@@ -238,6 +270,26 @@ export const storeContract: readonly StoreContractCase[] = [
       const conflict = await store.acquire(lockFor(lock.key, Date.now()));
       assert.equal(conflict.acquired, false);
       if (!conflict.acquired) assert.equal(conflict.existing.error, error);
+    },
+  },
+  {
+    name: 'completes a record as "result not stored", which reads back without data or error',
+    async run(store) {
+      const lock = lockFor(freshKey(), Date.now());
+      await store.acquire(lock);
+      const notStored = JSON.stringify({ reason: 'too large', sizeBytes: 500_000, limitBytes: 409_600 });
+      assert.equal(
+        await store.complete({ key: lock.key, owner: lock.owner, notStored, expiresAtSec: lock.expiresAtSec }),
+        'ok',
+      );
+      const record = await store.get(lock.key);
+      assert.equal(record?.status, 'COMPLETED');
+      assert.equal(record?.notStored, notStored);
+      assert.equal(record?.data, undefined);
+      assert.equal(record?.error, undefined);
+      const conflict = await store.acquire(lockFor(lock.key, Date.now()));
+      assert.equal(conflict.acquired, false);
+      if (!conflict.acquired) assert.equal(conflict.existing.notStored, notStored);
     },
   },
   {
