@@ -23,6 +23,8 @@ const transform: Config['transform'] = {
   '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/../../tsconfig.test.json' }],
 };
 
+const defaultPrefixes = '<rootDir>/../../scripts/jest-default-prefixes.ts';
+
 const project = (directory: string, extra: Partial<Config> = {}): Config => ({
   displayName: directory.replace(/^packages\//, '').replace(/^examples\//, 'example-'),
   rootDir: `<rootDir>/${directory}`,
@@ -31,6 +33,7 @@ const project = (directory: string, extra: Partial<Config> = {}): Config => ({
   moduleNameMapper,
   transform,
   ...extra,
+  setupFilesAfterEnv: [defaultPrefixes, ...(extra.setupFilesAfterEnv ?? [])],
 });
 
 // Middy ships ESM only; Jest runs CommonJS, so its files are transpiled like ours. (The

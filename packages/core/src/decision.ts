@@ -6,6 +6,8 @@
  * - `in-progress`: a duplicate was refused while the first call runs;
  * - `validation-failed`: a replay changed the validated part of the payload;
  * - `lock-taken-over`: the call ran, but another call had taken its expired lock, so its result was not stored;
+ * - `result-not-stored`: the call ran, but its outcome cannot be stored (too large, not JSON); the record is
+ *   completed without it, so the call does not run again and replays fail with `IdempotencyResultNotStoredError`;
  * - `disabled`: `ONCELY_DISABLED=true`, the call ran unguarded;
  * - `no-key`: the payload had no key; the call ran unguarded, or failed with `requireKey`.
  */
@@ -16,6 +18,7 @@ export type Decision =
   | 'in-progress'
   | 'validation-failed'
   | 'lock-taken-over'
+  | 'result-not-stored'
   | 'disabled'
   | 'no-key';
 
@@ -65,6 +68,7 @@ const metricNames: Record<Decision, string> = {
   'in-progress': 'IdempotencyInProgress',
   'validation-failed': 'IdempotencyValidationFailed',
   'lock-taken-over': 'IdempotencyLockTakenOver',
+  'result-not-stored': 'IdempotencyResultNotStored',
   disabled: 'IdempotencyDisabled',
   'no-key': 'IdempotencyNoKey',
 };

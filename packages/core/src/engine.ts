@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { decodeError, encodeError } from './cachedError.js';
+import { decodeError } from './cachedError.js';
 import type { Decision } from './decision.js';
 import {
   IdempotencyAlreadyInProgressError,
   IdempotencyPersistenceError,
+  IdempotencyResultNotStoredError,
   IdempotencyValidationError,
   isIdempotencyError,
 } from './errors.js';
@@ -13,17 +14,11 @@ import { findLambdaContext, type LambdaContextLike } from './lambdaContext.js';
 import { LeaseRenewal } from './lease.js';
 import type { CachedResult } from './localCache.js';
 import type { ResolvedOptions } from './options.js';
+import { notStoredError, storeOutcome } from './outcome.js';
+import { claimDefaultKeyPrefix } from './prefixRegistry.js';
 import { canTakeOver, type IdempotencyRecord, isCompleted } from './record.js';
-import { decodeResult, encodeResult } from './result.js';
-import { warnOnSharedDefaultPrefix } from './sharedPrefix.js';
-import {
-  acquireWithRetries,
-  asPersistenceError,
-  completeWithRetries,
-  DEADLINE_MARGIN_MS,
-  jitter,
-  sleep,
-} from './storeRetries.js';
+import { decodeResult } from './result.js';
+import { acquireWithRetries, asPersistenceError, DEADLINE_MARGIN_MS, jitter, sleep } from './storeRetries.js';
 import { bindIdempotencyToken } from './token.js';
 
 /** Identity of one guarded call, bound before the handler runs. */
@@ -32,6 +27,8 @@ export interface HeldLock {
   readonly owner: string;
   readonly validation: string | undefined;
   readonly startedMs: number;
+  /** The record's expiry as the lock was written (never before the lock's end). */
+  readonly expiresAtSec: number;
   /** Until when the lock is surely held: the lease's end, or the Lambda's deadline. */
   readonly heldUntilMs: () => number;
   /** Ends what runs for the call's duration (its token binding, its lease renewal). */
@@ -55,7 +52,7 @@ const MAX_ACQUIRE_ROUNDS = 3;
  *
  * @example
  * ```ts
- * const engine = new IdempotencyEngine(resolveOptions({ store }), 'payments');
+ * const engine = new IdempotencyEngine(resolveOptions({ store }), 'payments', 'makeIdempotent');
  * const result = await engine.execute([event, context], () => handler(event, context));
  * ```
  */
@@ -63,10 +60,14 @@ export class IdempotencyEngine {
   readonly #options: ResolvedOptions;
   readonly #keyPrefix: string;
 
-  constructor(options: ResolvedOptions, defaultKeyPrefix: string) {
+  /**
+   * @param defaultKeyPrefix the prefix when `keyPrefix` is not set; claimed for this process.
+   * @param frontDoor names the front door in the error for a prefix claimed twice.
+   */
+  constructor(options: ResolvedOptions, defaultKeyPrefix: string, frontDoor: string) {
     this.#options = options;
     this.#keyPrefix = options.keyPrefix ?? defaultKeyPrefix;
-    if (options.keyPrefix === undefined) warnOnSharedDefaultPrefix(options.store, defaultKeyPrefix, options.logger);
+    if (options.keyPrefix === undefined) claimDefaultKeyPrefix(defaultKeyPrefix, frontDoor);
     if (options.disabled) {
       options.logger.warn('Idempotency is disabled by ONCELY_DISABLED=true: every call runs', {
         keyPrefix: this.#keyPrefix,
@@ -144,26 +145,31 @@ export class IdempotencyEngine {
         );
       }
       const owner = randomUUID();
-      const { lease } = options;
+      // Without a Lambda deadline the lock is a heartbeat lease, so it lasts as long as the call
+      // does and frees within one lease after a crash.
+      const lease = options.lease ?? (context ? undefined : options.contextlessLease);
       // A remaining time of 0 still sets an expiry: the lock must never outlive the Lambda.
       const hardDeadlineMs = context ? nowMs + Math.max(0, context.getRemainingTimeInMillis()) : undefined;
       const lockedUntilMs = lease
         ? Math.min(nowMs + lease.durationMs, hardDeadlineMs ?? Number.POSITIVE_INFINITY)
-        : (hardDeadlineMs ?? nowMs + options.lockDurationMs);
+        : (hardDeadlineMs as number);
+      // The record must not expire before its lock ends: an expired record may be taken over.
+      const expiresAtSec = Math.max(
+        Math.floor(nowMs / 1000) + options.expiresAfterSeconds,
+        Math.ceil(lockedUntilMs / 1000),
+      );
       const acquired = await acquireWithRetries(options.store, options.logger, {
         key,
         owner,
         lockedUntilMs,
-        expiresAtSec: Math.floor(nowMs / 1000) + options.expiresAfterSeconds,
+        expiresAtSec,
         validation,
         nowMs,
       });
       if (acquired.acquired) {
         options.logger.debug('Lock taken; running the call', { key });
-        return {
-          action: 'run',
-          lock: this.#hold({ key, owner, validation, startedMs, lockedUntilMs, hardDeadlineMs }, context),
-        };
+        const call = { key, owner, validation, startedMs, expiresAtSec, lockedUntilMs, hardDeadlineMs };
+        return { action: 'run', lock: this.#hold(call, lease, context) };
       }
       const settled = await this.#settle(acquired.existing, validation, waitUntilMs, startedMs);
       if (settled !== 'retry') return settled;
@@ -177,28 +183,36 @@ export class IdempotencyEngine {
       owner: string;
       validation: string | undefined;
       startedMs: number;
+      expiresAtSec: number;
       lockedUntilMs: number;
       hardDeadlineMs: number | undefined;
     },
+    lease: ResolvedOptions['lease'],
     context: LambdaContextLike | undefined,
   ): HeldLock {
-    const { key, owner, validation, startedMs, lockedUntilMs, hardDeadlineMs } = call;
+    const { key, owner, validation, startedMs, expiresAtSec, lockedUntilMs, hardDeadlineMs } = call;
     const unbind = bindIdempotencyToken(context, { key, owner });
-    const { lease, store, logger } = this.#options;
+    const { store, logger } = this.#options;
+    const held = { key, owner, validation, startedMs, expiresAtSec };
     if (lease === undefined || !lease.renew) {
-      return { key, owner, validation, startedMs, heldUntilMs: () => hardDeadlineMs ?? lockedUntilMs, end: unbind };
+      // A lease that is not renewed ends at its first term, however long the Lambda may run.
+      const untilMs = lease === undefined ? (hardDeadlineMs ?? lockedUntilMs) : lockedUntilMs;
+      return { ...held, heldUntilMs: () => untilMs, end: unbind };
     }
     const renewal = new LeaseRenewal(
-      { key, owner, untilMs: lockedUntilMs, hardDeadlineMs: hardDeadlineMs ?? Number.POSITIVE_INFINITY },
+      {
+        key,
+        owner,
+        untilMs: lockedUntilMs,
+        hardDeadlineMs: hardDeadlineMs ?? Number.POSITIVE_INFINITY,
+        expiresAtSec,
+      },
       lease.durationMs,
       store,
       logger,
     );
     return {
-      key,
-      owner,
-      validation,
-      startedMs,
+      ...held,
       heldUntilMs: () => renewal.untilMs,
       end: () => {
         renewal.stop();
@@ -207,48 +221,24 @@ export class IdempotencyEngine {
     };
   }
 
-  /** Stores the result of a call that held the lock; retries while the lock lasts. */
+  /**
+   * Stores the result of a call that held the lock; retries while the lock lasts. A result that
+   * can never be stored completes the record as "not stored": the caller still gets its result.
+   */
   async finish(lock: HeldLock, result: unknown): Promise<void> {
     lock.end();
-    let data: string | undefined;
-    try {
-      data = encodeResult(result);
-    } catch (error) {
-      await this.abandon(lock);
-      throw new IdempotencyPersistenceError(
-        `The result of the call with key "${lock.key}" cannot be stored as JSON (${(error as Error).message}); ` +
-          'the lock was released, so a retry runs the call again. Return JSON-serialisable values (no BigInt, cycles or functions).',
-        { key: lock.key, cause: error },
-      );
-    }
-    const { store, logger, localCache } = this.#options;
-    const expiresAtSec = Math.floor(Date.now() / 1000) + this.#options.expiresAfterSeconds;
-    const completion = { key: lock.key, owner: lock.owner, data, expiresAtSec };
-    const outcome = await completeWithRetries(store, logger, completion, lock.heldUntilMs());
-    if (outcome === 'stored') localCache?.set(lock.key, { data, expiresAtSec, validation: lock.validation });
-    this.#decide(lock.key, outcome === 'lock-lost' ? 'lock-taken-over' : 'executed', lock.startedMs);
+    this.#decide(lock.key, await storeOutcome(this.#options, lock, { result }), lock.startedMs);
   }
 
   /**
    * After a failed call: stores the error as the outcome when `cacheErrors` accepts it,
-   * otherwise releases the lock so a retry can run. Never masks the call's own error.
+   * otherwise releases the lock so a retry can run. Never throws, so never masks the call's own error.
    */
   async abandon(lock: HeldLock, error?: unknown): Promise<void> {
     lock.end();
-    const { logger, store, cacheErrors, localCache, expiresAfterSeconds } = this.#options;
-    if (error !== undefined && cacheErrors?.(error)) {
-      const expiresAtSec = Math.floor(Date.now() / 1000) + expiresAfterSeconds;
-      const completion = { key: lock.key, owner: lock.owner, error: encodeError(error), expiresAtSec };
-      const outcome = await completeWithRetries(store, logger, completion, lock.heldUntilMs());
-      if (outcome === 'stored') {
-        localCache?.set(lock.key, {
-          data: undefined,
-          error: completion.error,
-          expiresAtSec,
-          validation: lock.validation,
-        });
-      }
-      this.#decide(lock.key, outcome === 'lock-lost' ? 'lock-taken-over' : 'executed', lock.startedMs);
+    const { logger, store } = this.#options;
+    if (error !== undefined && this.#shouldCache(lock.key, error)) {
+      this.#decide(lock.key, await storeOutcome(this.#options, lock, { error }), lock.startedMs);
       return;
     }
     try {
@@ -265,6 +255,22 @@ export class IdempotencyEngine {
       });
     }
     this.#decide(lock.key, 'executed', lock.startedMs);
+  }
+
+  // A throwing `cacheErrors` predicate counts as "do not cache": the lock is released and the
+  // call's own error goes on.
+  #shouldCache(key: string, error: unknown): boolean {
+    const { cacheErrors, logger } = this.#options;
+    if (cacheErrors === undefined) return false;
+    try {
+      return cacheErrors(error) === true;
+    } catch (predicateError) {
+      logger.error('The cacheErrors predicate threw; the error is not cached and the lock is released', {
+        key,
+        error: predicateError,
+      });
+      return false;
+    }
   }
 
   // Decides what a call does about a record it could not lock: replay, fail, or wait and retry.
@@ -308,12 +314,13 @@ export class IdempotencyEngine {
   ): Start {
     const { localCache, logger } = this.#options;
     this.#checkValidation(record, validation, startedMs);
-    const { key, data, error, expiresAtSec } = record;
+    const { key, data, error, notStored, expiresAtSec } = record;
     if (cached === undefined) {
-      localCache?.set(key, { data, error, expiresAtSec, validation: record.validation });
+      localCache?.set(key, { data, error, notStored, expiresAtSec, validation: record.validation });
       logger.debug(error === undefined ? 'Replaying the stored result' : 'Replaying the stored error', { key });
     }
     this.#decide(key, waited ? 'waited' : 'replayed', startedMs);
+    if (notStored !== undefined) throw notStoredError(record);
     if (error !== undefined) throw decodeError(error);
     return { action: 'replay', result: this.#replay(record, cached) };
   }

@@ -87,6 +87,61 @@ export class IdempotencyKeyError extends IdempotencyError {
 export class IdempotencyPersistenceError extends IdempotencyError {
   override name = 'IdempotencyPersistenceError' as const;
   override readonly code = 'idempotency.persistence';
+  /**
+   * `false` when sending the same request again fails the same way (a result too large for the
+   * store, a request the table rejects, missing permissions or configuration): oncely does not
+   * retry it. Default `true`.
+   */
+  readonly retryable: boolean;
+  /** For a result too large to store: its size in bytes as the store counts it, when known. */
+  readonly sizeBytes: number | undefined;
+  /** For a result too large to store: the store's limit in bytes. */
+  readonly limitBytes: number | undefined;
+
+  constructor(
+    message: string,
+    details: ErrorDetails & {
+      retryable?: boolean;
+      sizeBytes?: number | undefined;
+      limitBytes?: number | undefined;
+    } = {},
+  ) {
+    super(message, details);
+    this.retryable = details.retryable ?? true;
+    this.sizeBytes = details.sizeBytes;
+    this.limitBytes = details.limitBytes;
+  }
+}
+
+/**
+ * A replay found a completed record whose result could not be stored (too large for the store,
+ * or not serialisable as JSON). The handler ran once and its caller got the result; it does not
+ * run again while the record lives, so replays get this error instead.
+ *
+ * @example
+ * ```ts
+ * if (e instanceof IdempotencyResultNotStoredError) logger.error('result lost', { key: e.key, size: e.sizeBytes });
+ * ```
+ */
+export class IdempotencyResultNotStoredError extends IdempotencyError {
+  override name = 'IdempotencyResultNotStoredError' as const;
+  override readonly code = 'idempotency.resultNotStored';
+  /** Why the result was not stored, as recorded by the first call. */
+  readonly reason: string;
+  /** The result's size in bytes, when it was too large. */
+  readonly sizeBytes: number | undefined;
+  /** The store's limit in bytes, when the result was too large. */
+  readonly limitBytes: number | undefined;
+
+  constructor(
+    message: string,
+    details: ErrorDetails & { reason: string; sizeBytes?: number | undefined; limitBytes?: number | undefined },
+  ) {
+    super(message, details);
+    this.reason = details.reason;
+    this.sizeBytes = details.sizeBytes;
+    this.limitBytes = details.limitBytes;
+  }
 }
 
 /**

@@ -2,6 +2,7 @@ import {
   IdempotencyAlreadyInProgressError,
   type IdempotencyError,
   IdempotencyKeyError,
+  IdempotencyResultNotStoredError,
   IdempotencyValidationError,
 } from './errors.js';
 
@@ -15,16 +16,19 @@ export interface HttpResponse {
 
 const MAX_RETRY_AFTER_SEC = 60;
 
-const problem = (status: number, type: string, title: string, error: IdempotencyError, headers = {}): HttpResponse => ({
+// `detail` speaks to the API's client: it never carries the internal key (prefix, function name,
+// digest) or the server-side advice of the error's message; those go to the logs.
+const problem = (status: number, type: string, title: string, detail: string, headers = {}): HttpResponse => ({
   statusCode: status,
   headers: { 'Content-Type': 'application/problem+json', ...headers },
-  body: JSON.stringify({ type: `urn:oncely:problem:${type}`, title, status, detail: error.message }),
+  body: JSON.stringify({ type: `urn:oncely:problem:${type}`, title, status, detail }),
 });
 
 /**
  * The RFC 9457 problem response for an idempotency error a client can act on: 409 with
  * `Retry-After` while the same key is in progress, 422 when a replay changed the validated
- * payload, 400 when the key is missing or malformed. Other errors give `undefined`.
+ * payload, 400 when the key is missing or malformed, 500 when the first call's result could not
+ * be stored. Other errors give `undefined`. The body never shows the internal key.
  *
  * @example
  * ```ts
@@ -36,12 +40,41 @@ export const problemResponse = (error: IdempotencyError, nowMs: number): HttpRes
   if (error instanceof IdempotencyAlreadyInProgressError) {
     const waitMs = error.lockedUntilMs === undefined ? 1000 : error.lockedUntilMs - nowMs;
     const retryAfterSec = Math.min(MAX_RETRY_AFTER_SEC, Math.max(1, Math.ceil(waitMs / 1000)));
-    return problem(409, 'in-progress', 'Request in progress', error, { 'Retry-After': String(retryAfterSec) });
+    return problem(
+      409,
+      'in-progress',
+      'Request in progress',
+      'A request with this idempotency key is still being processed; retry after the Retry-After delay.',
+      { 'Retry-After': String(retryAfterSec) },
+    );
   }
   if (error instanceof IdempotencyValidationError) {
-    return problem(422, 'payload-mismatch', 'Idempotency key reused with a different payload', error);
+    return problem(
+      422,
+      'payload-mismatch',
+      'Idempotency key reused with a different payload',
+      'This idempotency key was first used with a different request; send a new key for a changed request.',
+    );
   }
-  if (error instanceof IdempotencyKeyError) return problem(400, 'bad-key', 'Missing or invalid idempotency key', error);
+  if (error instanceof IdempotencyKeyError) {
+    // What is wrong with a client's own header is theirs to know; anything else stays in the logs.
+    const header = error.cause instanceof MalformedKeyHeaderError ? ` ${error.cause.message}.` : '';
+    return problem(
+      400,
+      'bad-key',
+      'Missing or invalid idempotency key',
+      `The request carries no usable idempotency key; send one as the API documents.${header}`,
+    );
+  }
+  if (error instanceof IdempotencyResultNotStoredError) {
+    return problem(
+      500,
+      'result-not-stored',
+      'Response of the first request not stored',
+      'The first request with this idempotency key was processed, but its response could not be kept, so it ' +
+        'cannot be repeated; the request is not processed again. Send a new idempotency key to run it again.',
+    );
+  }
   return undefined;
 };
 
@@ -61,6 +94,11 @@ export const markReplayed = <T>(response: T): T =>
   isHttpResponse(response)
     ? ({ ...response, headers: { ...response.headers, 'Idempotent-Replayed': 'true' } } as T)
     : response;
+
+/** A client's idempotency key header that cannot be a key; its message is safe to show the client. */
+class MalformedKeyHeaderError extends Error {
+  override name = 'MalformedKeyHeaderError';
+}
 
 // RFC 9110 field values of visible ASCII; the IETF Idempotency-Key draft sends the key as a
 // structured-field string, so surrounding quotes are accepted and dropped.
@@ -90,8 +128,8 @@ export const readKeyHeader = (event: unknown, name: string): string | undefined 
   if (value === undefined || value === '') return undefined;
   const key = value.length >= 2 && value.startsWith('"') && value.endsWith('"') ? value.slice(1, -1) : value;
   if (key.length === 0 || key.length > MAX_KEY_LENGTH || !visibleAscii.test(key)) {
-    throw new Error(
-      `the ${name} header must be 1 to ${MAX_KEY_LENGTH} visible ASCII characters (got ${Math.min(value.length, 9999)} characters)`,
+    throw new MalformedKeyHeaderError(
+      `The ${name} header must be 1 to ${MAX_KEY_LENGTH} visible ASCII characters (got ${Math.min(value.length, 9999)} characters)`,
     );
   }
   return key;

@@ -2,6 +2,13 @@ import { IdempotencyKeyError } from './errors.js';
 import { hashValue, idempotencyKey, isMissingKey } from './key.js';
 import type { ResolvedOptions } from './options.js';
 
+// Never the payload itself: it may carry personal data, and messages reach logs and clients.
+const describeMaterial = (material: unknown): string => {
+  if (material === undefined) return 'nothing';
+  if (material === null || material === '') return JSON.stringify(material);
+  return Array.isArray(material) ? 'an array of nulls' : 'an empty object';
+};
+
 /** What a call is known by, computed once before the handler runs. */
 export interface CallIdentity {
   readonly key: string;
@@ -31,12 +38,14 @@ export const identifyCall = (
   if (isMissingKey(material)) {
     if (options.requireKey) {
       throw new IdempotencyKeyError(
-        `The payload has no idempotency key: ${options.keySource} selected ${JSON.stringify(material) ?? 'nothing'}. ` +
-          'Send the key, or set requireKey: false to run such calls without idempotency.',
+        `The payload of ${keyPrefix} has no idempotency key: ${options.keySource} selected ${describeMaterial(material)}. ` +
+          'Send the key; check the path (an API Gateway body is a JSON string: use powertools_json(body).orderId, ' +
+          'or parse the body first); or set requireKey: false to run such calls without idempotency.',
       );
     }
     options.logger.warn(
-      `No idempotency key in the payload (${options.keySource} selected nothing); running without idempotency`,
+      `No idempotency key in the payload (${options.keySource} selected ${describeMaterial(material)}); ` +
+        'running without idempotency (requireKey: false)',
       {
         keyPrefix,
       },

@@ -11,6 +11,7 @@ export {
   IdempotencyError,
   IdempotencyKeyError,
   IdempotencyPersistenceError,
+  IdempotencyResultNotStoredError,
   IdempotencyValidationError,
   isIdempotencyError,
 } from './errors.js';
@@ -26,7 +27,7 @@ export type { LeaseOptions } from './lease.js';
 export type { CachedResult } from './localCache.js';
 export { LocalCache } from './localCache.js';
 export type { IdempotencyLogger } from './logger.js';
-export { silentLogger } from './logger.js';
+export { consoleLogger, silentLogger } from './logger.js';
 export { defaultKeyPrefix, makeIdempotent } from './makeIdempotent.js';
 export type { IdempotencyOptions, ResolvedOptions, WaitWhenInProgress } from './options.js';
 export { resolveOptions } from './options.js';

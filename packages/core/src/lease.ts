@@ -23,7 +23,14 @@ export class LeaseRenewal {
   readonly #timer: NodeJS.Timeout;
 
   constructor(
-    private readonly lock: { key: string; owner: string; untilMs: number; hardDeadlineMs: number },
+    private readonly lock: {
+      key: string;
+      owner: string;
+      untilMs: number;
+      hardDeadlineMs: number;
+      /** The record's expiry as the lock was written; renewals only ever move it later. */
+      expiresAtSec: number;
+    },
     private readonly durationMs: number,
     private readonly store: IdempotencyStore,
     private readonly logger: IdempotencyLogger,
@@ -49,7 +56,9 @@ export class LeaseRenewal {
     if (untilMs <= this.#untilMs) return;
     this.#inFlight = true;
     try {
-      const outcome = await this.store.extend(this.lock.key, this.lock.owner, untilMs);
+      // The record must not expire before the lease it carries ends.
+      const expiresAtSec = Math.max(this.lock.expiresAtSec, Math.ceil(untilMs / 1000));
+      const outcome = await this.store.extend(this.lock.key, this.lock.owner, untilMs, expiresAtSec);
       if (this.#stopped) return;
       if (outcome === 'ok') {
         this.#untilMs = untilMs;

@@ -3,6 +3,8 @@ export interface CachedResult {
   data: string | undefined;
   /** A cached error outcome, when the call's error was stored (`cacheErrors`). */
   error?: string | undefined;
+  /** Set when the call ran but its outcome could not be stored (see `Completion.notStored`). */
+  notStored?: string | undefined;
   expiresAtSec: number;
   validation: string | undefined;
 }

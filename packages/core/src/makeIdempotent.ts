@@ -33,7 +33,7 @@ export const makeIdempotent = <F extends AnyFunction>(
   fn: F,
   options: IdempotencyOptions<Parameters<F>[0], Awaited<ReturnType<F>>>,
 ): ((...args: Parameters<F>) => Promise<Awaited<ReturnType<F>>>) => {
-  const engine = new IdempotencyEngine(resolveOptions(options), defaultKeyPrefix(fn.name));
+  const engine = new IdempotencyEngine(resolveOptions(options), defaultKeyPrefix(fn.name), 'makeIdempotent');
   return function idempotentCall(this: unknown, ...args: Parameters<F>) {
     return engine.execute(args, () => fn.apply(this, args) as Awaited<ReturnType<F>>);
   };

@@ -6,7 +6,7 @@ import { readKeyHeader } from './http.js';
 import type { HashAlgorithm } from './key.js';
 import type { LeaseOptions } from './lease.js';
 import { LocalCache } from './localCache.js';
-import { type IdempotencyLogger, silentLogger } from './logger.js';
+import { consoleLogger, type IdempotencyLogger } from './logger.js';
 import type { IdempotencyRecord } from './record.js';
 import type { IdempotencyStore } from './store.js';
 
@@ -45,21 +45,32 @@ export interface IdempotencyOptions<TPayload = unknown, TResult = unknown> {
   whenInProgress?: 'throw' | WaitWhenInProgress;
   /** Keep completed results in this container; `false` (default) turns it off. */
   localCache?: false | { maxEntries?: number; maxBytes?: number };
-  /** `true`: a payload whose key material is empty fails with `IdempotencyKeyError`. Default `false` (runs without idempotency, with a warning). */
+  /**
+   * Default `true`: a payload whose key material is empty (a `keyPath` that selects nothing, a
+   * missing header) fails with `IdempotencyKeyError`. `false` runs such calls without idempotency,
+   * with a warning: it drops protection, so it must be asked for.
+   */
   requireKey?: boolean;
   /** Digest of keys and validation values. Default `'sha256'`; `'md5'` gives Powertools-identical keys. */
   hash?: HashAlgorithm;
   /** Key prefix. Default: the Lambda function name and the wrapped function's name. */
   keyPrefix?: string;
-  /** Tenant or caller the key belongs to; part of the key. `undefined` at run time is an `IdempotencyKeyError`. */
-  scope?: (payload: TPayload, context: unknown) => string | undefined;
+  /**
+   * Tenant or caller the key belongs to; part of the key. `undefined` at run time is an
+   * `IdempotencyKeyError`. Required with `keyHeader` (a client-chosen key); `false` opts out
+   * there, which lets one tenant replay another's responses by sending its key.
+   */
+  scope?: ((payload: TPayload, context: unknown) => string | undefined) | false;
   /** Maps a stored result before a replay returns it. */
   onReplay?: (response: TResult, record: IdempotencyRecord) => TResult;
-  /** Where decisions are logged (`debug`/`info`/`warn`/`error`). Default: silent. */
+  /** Where decisions are logged (`debug`/`info`/`warn`/`error`). Default: warnings and errors to `console`. */
   logger?: IdempotencyLogger;
   /** Index of the argument that carries the payload. Default 0 (the Lambda event). */
   payloadArgument?: number;
-  /** How long a lock is held when the call has no Lambda context. Default 60 000. */
+  /**
+   * Without a Lambda context among the arguments, the lock is a heartbeat lease of this length,
+   * renewed while the call runs (a crashed call frees its key within it). Default 60 000; at most 900 000.
+   */
   lockDurationMs?: number;
   /** API Gateway / Function URL handlers: answer idempotency errors with 409/422/400 problem responses and mark replays with `Idempotent-Replayed: true`. */
   http?: boolean;
@@ -89,6 +100,8 @@ export interface ResolvedOptions {
   readonly logger: IdempotencyLogger;
   readonly payloadArgument: number;
   readonly lockDurationMs: number;
+  /** The lease a call without a Lambda context holds: `lockDurationMs`, renewed. */
+  readonly contextlessLease: Readonly<Required<LeaseOptions>>;
   readonly http: boolean;
   readonly onDecision: ((event: DecisionEvent) => void) | undefined;
   readonly lease: Readonly<Required<LeaseOptions>> | undefined;
@@ -166,10 +179,15 @@ const compileJmesPath = (option: string, expression: unknown): ((payload: unknow
   return (payload) => search(expression, payload as Parameters<typeof search>[1], jmespathOptions);
 };
 
-const parsePositive = (option: string, value: unknown, fallback: number, unit: string): number => {
+// Lambda runs a call for at most 15 minutes: a lock, lease or wait longer than that is a mistake.
+const MAX_LAMBDA_MS = 15 * 60 * 1000;
+// Ten years: longer is a typo, and far past any retry policy.
+const MAX_EXPIRY_SEC = 10 * 365 * 24 * 3600;
+
+const parseWhole = (option: string, value: unknown, fallback: number, unit: string, max: number): number => {
   if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
-    return fail(option, value, `use a positive number of ${unit}`);
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > max) {
+    return fail(option, value, `use a whole number of ${unit} from 1 to ${max}`);
   }
   return value;
 };
@@ -186,7 +204,7 @@ const parseMaxWaitMs = (value: unknown): number | undefined => {
   if (typeof value !== 'object' || value === null || wait.wait !== true) {
     return fail('whenInProgress', value, "use 'throw' or { wait: true, maxWaitMs }");
   }
-  return parsePositive('whenInProgress.maxWaitMs', wait.maxWaitMs, 10_000, 'milliseconds');
+  return parseWhole('whenInProgress.maxWaitMs', wait.maxWaitMs, 10_000, 'milliseconds', MAX_LAMBDA_MS);
 };
 
 const parseLocalCache = (value: unknown): LocalCache | undefined => {
@@ -196,8 +214,8 @@ const parseLocalCache = (value: unknown): LocalCache | undefined => {
   }
   const limits = value as { maxEntries?: unknown; maxBytes?: unknown };
   return new LocalCache({
-    maxEntries: parsePositive('localCache.maxEntries', limits.maxEntries, 256, 'entries'),
-    maxBytes: parsePositive('localCache.maxBytes', limits.maxBytes, 8 * 1024 * 1024, 'bytes'),
+    maxEntries: parseWhole('localCache.maxEntries', limits.maxEntries, 256, 'entries', 1_000_000),
+    maxBytes: parseWhole('localCache.maxBytes', limits.maxBytes, 8 * 1024 * 1024, 'bytes', Number.MAX_SAFE_INTEGER),
   });
 };
 
@@ -205,10 +223,11 @@ const parseLease = (value: unknown): Required<LeaseOptions> | undefined => {
   if (value === undefined) return undefined;
   if (typeof value !== 'object' || value === null) return fail('lease', value, 'use { durationMs, renew }');
   const lease = value as Partial<Record<keyof LeaseOptions, unknown>>;
-  if (lease.durationMs === undefined)
-    return fail('lease.durationMs', undefined, 'use a positive number of milliseconds');
+  if (lease.durationMs === undefined) {
+    return fail('lease.durationMs', undefined, `use a whole number of milliseconds from 1 to ${MAX_LAMBDA_MS}`);
+  }
   return Object.freeze({
-    durationMs: parsePositive('lease.durationMs', lease.durationMs, Number.NaN, 'milliseconds'),
+    durationMs: parseWhole('lease.durationMs', lease.durationMs, Number.NaN, 'milliseconds', MAX_LAMBDA_MS),
     renew: parseBoolean('lease.renew', lease.renew, true),
   });
 };
@@ -254,13 +273,27 @@ const parseKeyPrefix = (value: unknown): string | undefined => {
 };
 
 const parseLogger = (value: unknown): IdempotencyLogger => {
-  if (value === undefined) return silentLogger;
+  if (value === undefined) return consoleLogger;
   const logger = value as Partial<IdempotencyLogger>;
   const methods = ['debug', 'info', 'warn', 'error'] as const;
   if (typeof value !== 'object' || value === null || methods.some((m) => typeof logger[m] !== 'function')) {
     return fail('logger', value, 'use an object with debug, info, warn and error methods (the Powertools Logger fits)');
   }
   return logger as IdempotencyLogger;
+};
+
+// A key the client chooses is only safe inside one tenant: without a scope, tenant B could send
+// tenant A's key and be answered with A's stored response.
+const parseScope = (input: Record<string, unknown>): ResolvedOptions['scope'] => {
+  if (input.scope === false) return undefined;
+  if (input.keyHeader !== undefined && input.scope === undefined) {
+    throw new IdempotencyConfigError(
+      'Option "keyHeader" lets clients choose the key, so it needs "scope" (the tenant or caller, e.g. ' +
+        "(event) => event.requestContext.authorizer.tenantId): without it one tenant can replay another's " +
+        'responses by sending its key. Set scope: false only for a single-tenant API.',
+    );
+  }
+  return parseFunction<ResolvedOptions['scope']>('scope', input.scope);
 };
 
 const parseKeySelection = (input: Record<string, unknown>): Pick<ResolvedOptions, 'keySource' | 'selectKey'> => {
@@ -312,22 +345,24 @@ export const resolveOptions = (
       `Unknown option${unknown.length > 1 ? 's' : ''} ${unknown.map((n) => `"${n}"`).join(', ')}; known options: ${[...knownOptions].join(', ')}.`,
     );
   }
+  const lockDurationMs = parseWhole('lockDurationMs', input.lockDurationMs, 60_000, 'milliseconds', MAX_LAMBDA_MS);
   return Object.freeze({
     store: parseStore(input.store),
     ...parseKeySelection(input),
     selectValidation:
       input.validatePath === undefined ? undefined : compileJmesPath('validatePath', input.validatePath),
-    expiresAfterSeconds: parsePositive('expiresAfterSeconds', input.expiresAfterSeconds, 3600, 'seconds'),
+    expiresAfterSeconds: parseWhole('expiresAfterSeconds', input.expiresAfterSeconds, 3600, 'seconds', MAX_EXPIRY_SEC),
     maxWaitMs: parseMaxWaitMs(input.whenInProgress),
     localCache: parseLocalCache(input.localCache),
-    requireKey: parseBoolean('requireKey', input.requireKey, false),
+    requireKey: parseBoolean('requireKey', input.requireKey, true),
     hash: parseHash(input.hash),
     keyPrefix: parseKeyPrefix(input.keyPrefix),
-    scope: parseFunction<ResolvedOptions['scope']>('scope', input.scope),
+    scope: parseScope(input),
     onReplay: parseFunction<ResolvedOptions['onReplay']>('onReplay', input.onReplay),
     logger: parseLogger(input.logger),
     payloadArgument: parsePayloadArgument(input.payloadArgument),
-    lockDurationMs: parsePositive('lockDurationMs', input.lockDurationMs, 60_000, 'milliseconds'),
+    lockDurationMs,
+    contextlessLease: Object.freeze({ durationMs: lockDurationMs, renew: true }),
     http: parseBoolean('http', input.http, false),
     onDecision: parseFunction<ResolvedOptions['onDecision']>('onDecision', input.onDecision),
     lease: parseLease(input.lease),

@@ -1,4 +1,4 @@
-import { IdempotencyError, IdempotencyPersistenceError } from './errors.js';
+import { IdempotencyError, IdempotencyPersistenceError, isIdempotencyError } from './errors.js';
 import type { IdempotencyLogger } from './logger.js';
 import type { AcquireResult, Completion, IdempotencyStore, LockRequest } from './store.js';
 
@@ -29,6 +29,8 @@ export const acquireWithRetries = async (
     try {
       return await store.acquire(lock);
     } catch (error) {
+      // A refused request (permissions, configuration) fails the same way again and wrote nothing.
+      if (!isRetryable(error)) throw asPersistenceError(error, lock.key, 'taking the lock');
       if (attempt < ACQUIRE_MAX_ATTEMPTS) {
         logger.warn(`Taking the lock failed (attempt ${attempt}); retrying with the same owner`, {
           key: lock.key,
@@ -48,12 +50,24 @@ export const acquireWithRetries = async (
   }
 };
 
-/** How storing a result ended: stored, refused because another call holds the key, or failed. */
-export type CompletionOutcome = 'stored' | 'lock-lost' | 'failed';
+/**
+ * How storing a result ended: stored, refused because another call holds the key, failed (the
+ * lock stays until it ends), or refused for good by the store (`rejected`: too large, invalid).
+ */
+export type CompletionOutcome = 'stored' | 'lock-lost' | 'failed' | { readonly rejected: IdempotencyPersistenceError };
+
+/** False for a store error that the same request would meet again (see `IdempotencyPersistenceError.retryable`). */
+export const isRetryable = (error: unknown): boolean =>
+  !(
+    isIdempotencyError(error) &&
+    error.code === 'idempotency.persistence' &&
+    (error as IdempotencyPersistenceError).retryable === false
+  );
 
 /**
  * Stores a result, retrying failures with backoff until `deadlineMs`: the side effect already
- * happened, so losing the completion would let a later retry run it twice. Never throws.
+ * happened, so losing the completion would let a later retry run it twice. A non-retryable
+ * failure is not retried but returned as `rejected`. Never throws.
  */
 export const completeWithRetries = async (
   store: IdempotencyStore,
@@ -76,6 +90,7 @@ export const completeWithRetries = async (
       );
       return 'lock-lost';
     } catch (error) {
+      if (!isRetryable(error)) return { rejected: error as IdempotencyPersistenceError };
       const delayMs = backoffMs(attempt);
       if (attempt >= COMPLETE_MAX_ATTEMPTS || Date.now() + delayMs > deadlineMs - DEADLINE_MARGIN_MS) {
         logger.error(

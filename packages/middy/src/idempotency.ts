@@ -35,7 +35,11 @@ const isLambdaContext = (value: unknown): value is LambdaContextLike =>
 export const idempotency = <TEvent = any, TResult = any>(
   options: IdempotencyOptions<TEvent, TResult>,
 ): MiddlewareObj<TEvent, TResult> => {
-  const engine = new IdempotencyEngine(resolveOptions(options), defaultKeyPrefix(''));
+  const engine = new IdempotencyEngine(
+    resolveOptions(options),
+    defaultKeyPrefix(''),
+    'the Middy idempotency() middleware',
+  );
   // One symbol per middleware instance: two oncely middlewares in one chain keep apart.
   const lockSlot = Symbol('oncely.lock');
 

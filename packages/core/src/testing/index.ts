@@ -1,3 +1,4 @@
+export { forgetDefaultKeyPrefixes } from '../prefixRegistry.js';
 export type { FaultRule, StoreOperation } from './FaultyStore.js';
 export { FaultyStore } from './FaultyStore.js';
 export type { StoreContractCase } from './storeContract.js';
