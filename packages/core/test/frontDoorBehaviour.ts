@@ -1,13 +1,13 @@
 import {
   IdempotencyAlreadyInProgressError,
   IdempotencyKeyError,
-  IdempotencyPersistenceError,
+  IdempotencyResultNotStoredError,
   type IdempotencyStore,
   IdempotencyValidationError,
   InMemoryStore,
   idempotencyKey,
 } from '@oncely/core';
-import { deferred, lambdaContext, orderEvent } from './fixtures.js';
+import { deferred, lambdaContext, orderEvent, recordingLogger } from './fixtures.js';
 import type { FrontDoor, Handler } from './frontDoors.js';
 
 /**
@@ -259,22 +259,37 @@ export const describeFrontDoorBehaviour = (
         ['absent', {}],
         ['null', { orderId: null }],
         ['an empty string', { orderId: '' }],
-      ])('runs without idempotency when the key is %s and requireKey is false', async (_name, body) => {
-        const { fn, calls } = counting(() => 'ran');
-        const handler = wrap(fn, { store: makeStore(), keyPath: 'body.orderId' });
+      ])(
+        'throws IdempotencyKeyError by default when the key is %s, without running the handler',
+        async (_name, body) => {
+          const { fn, calls } = counting();
+          const handler = wrap(fn, { store: makeStore(), keyPath: 'body.orderId' });
 
-        await handler(orderEvent(body));
-        await handler(orderEvent(body));
+          await expect(handler(orderEvent(body))).rejects.toThrow(IdempotencyKeyError);
+          await expect(handler(orderEvent(body))).rejects.toThrow(/keyPath "body.orderId" selected/);
+          expect(calls).toHaveLength(0);
+        },
+      );
+
+      it('runs without idempotency, with a warning, when requireKey is false', async () => {
+        const { fn, calls } = counting(() => 'ran');
+        const logger = recordingLogger();
+        const handler = wrap(fn, { store: makeStore(), keyPath: 'body.orderId', requireKey: false, logger });
+
+        await handler(orderEvent({}));
+        await handler(orderEvent({}));
 
         expect(calls).toHaveLength(2);
+        expect(logger.lines.filter((line) => line.level === 'warn')).toHaveLength(2);
       });
 
-      it('throws IdempotencyKeyError naming the key path when requireKey is true', async () => {
+      it('names the string-body mistake: a keyPath into an API Gateway body that is still JSON text', async () => {
         const { fn, calls } = counting();
-        const handler = wrap(fn, { store: makeStore(), keyPath: 'body.orderId', requireKey: true });
+        const handler = wrap(fn, { store: makeStore(), keyPath: 'body.orderId' });
 
-        await expect(handler(orderEvent({}))).rejects.toThrow(IdempotencyKeyError);
-        await expect(handler(orderEvent({}))).rejects.toThrow(/keyPath "body.orderId" selected null/);
+        const rawEvent = { body: JSON.stringify({ orderId: 'o-1', amount: 5 }) };
+
+        await expect(handler(rawEvent)).rejects.toThrow(/powertools_json\(body\)/);
         expect(calls).toHaveLength(0);
       });
 
@@ -297,13 +312,30 @@ export const describeFrontDoorBehaviour = (
           },
         ],
         ['a function', () => () => 1],
-      ])('fails with IdempotencyPersistenceError for %s and releases the lock', async (_name, result) => {
-        const store = makeStore();
-        const handler = wrap(async () => result(), { store, keyPrefix: 'r' });
+      ])(
+        'gives %s to its caller once, then never runs again: replays get IdempotencyResultNotStoredError',
+        async (_name, result) => {
+          const store = makeStore();
+          const first = result();
+          let runs = 0;
+          const handler = wrap(
+            async () => {
+              runs++;
+              return first;
+            },
+            { store, keyPrefix: 'r', logger: recordingLogger() },
+          );
 
-        await expect(handler({ id: 1 })).rejects.toThrow(IdempotencyPersistenceError);
-        await expect(handler({ id: 1 })).rejects.toThrow(/cannot be stored as JSON.*lock was released/s);
-        expect(await store.get(idempotencyKey('r', { id: 1 }, 'sha256'))).toBeUndefined();
-      });
+          await expect(handler({ id: 1 })).resolves.toBe(first);
+          const replay = handler({ id: 1 });
+
+          await expect(replay).rejects.toThrow(IdempotencyResultNotStoredError);
+          await expect(handler({ id: 1 })).rejects.toThrow(
+            /ran once, but its result could not be stored: .*not JSON-serialisable/,
+          );
+          expect(runs).toBe(1);
+          expect(await store.get(idempotencyKey('r', { id: 1 }, 'sha256'))).toMatchObject({ status: 'COMPLETED' });
+        },
+      );
     });
   });

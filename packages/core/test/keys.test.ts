@@ -123,6 +123,7 @@ describe('scope', () => {
   const scoped = (store: InMemoryStore) =>
     makeIdempotent(async (event: { tenant?: string; orderId: string }) => `${event.tenant}:${event.orderId}`, {
       store,
+      keyPrefix: 'orders',
       keyPath: 'orderId',
       scope: (event) => event.tenant,
     });

@@ -1,4 +1,4 @@
-import { InMemoryStore, makeIdempotent } from '@oncely/core';
+import { IdempotencyConfigError, InMemoryStore, idempotencyKey, idempotent, makeIdempotent } from '@oncely/core';
 import { FaultyStore } from '@oncely/core/testing';
 import { lambdaContext, recordingLogger } from './fixtures.js';
 
@@ -47,7 +47,7 @@ describe('logging', () => {
     await handler({ card: secret }, lambdaContext());
     await handler({ card: secret }, lambdaContext());
     await handler({ card: `${secret}-2`, fail: true }, lambdaContext()).catch(() => {});
-    await handler({}, lambdaContext());
+    await handler({}, lambdaContext()).catch(() => {});
 
     const visible = logger.lines.filter((line) => line.level !== 'debug');
     expect(visible.length).toBeGreaterThan(0);
@@ -70,34 +70,124 @@ describe('logging', () => {
   });
 });
 
-describe('shared default key prefix', () => {
-  const warnings = (logger: ReturnType<typeof recordingLogger>) =>
-    logger.lines.filter((line) => line.level === 'warn').map((line) => line.message);
+describe('default logger', () => {
+  afterEach(() => jest.restoreAllMocks());
 
-  it('warns at construction when two anonymous functions on one store would share keys', async () => {
-    const store = new InMemoryStore();
-    const logger = recordingLogger();
-    const refund = makeIdempotent(async (event: { id: number }) => `refund ${event.id}`, { store, logger });
-    const capture = makeIdempotent(async (event: { id: number }) => `capture ${event.id}`, { store, logger });
+  it('sends warnings and errors to console when no logger is given, and nothing below', async () => {
+    const warn = jest.spyOn(console, 'warn').mockImplementation(() => {});
+    const error = jest.spyOn(console, 'error').mockImplementation(() => {});
+    const debug = jest.spyOn(console, 'debug').mockImplementation(() => {});
+    const info = jest.spyOn(console, 'info').mockImplementation(() => {});
+    const log = jest.spyOn(console, 'log').mockImplementation(() => {});
+    const store = new FaultyStore(new InMemoryStore(), [{ operation: 'release', fault: 'fail' }]);
+    const handler = makeIdempotent(
+      async (event: { id?: number; fail?: boolean }, _context?: unknown) => {
+        if (event.fail) throw new Error('boom');
+        return event.id;
+      },
+      { store, keyPath: 'id', requireKey: false },
+    );
 
-    expect(warnings(logger)).toEqual([
-      expect.stringMatching(/already uses the default key prefix "oncely".*keyPrefix/),
-    ]);
-    // What the warning is about: the second function replays the first one's result.
-    await refund({ id: 1 });
-    await expect(capture({ id: 1 })).resolves.toBe('refund 1');
+    await handler({ id: 1 }, lambdaContext()); // debug lines only
+    await handler({}, lambdaContext()); // no key: a warning
+    await handler({ id: 2, fail: true }, lambdaContext()).catch(() => {}); // release fails: an error
+
+    expect(warn).toHaveBeenCalledWith(expect.stringMatching(/^\[oncely\] No idempotency key/), expect.anything());
+    expect(error).toHaveBeenCalledWith(
+      expect.stringMatching(/^\[oncely\] Could not release the lock/),
+      expect.anything(),
+    );
+    expect(debug).not.toHaveBeenCalled();
+    expect(info).not.toHaveBeenCalled();
+    expect(log).not.toHaveBeenCalled();
+  });
+});
+
+describe('default key prefix', () => {
+  const previousName = process.env.AWS_LAMBDA_FUNCTION_NAME;
+  afterEach(() => {
+    if (previousName === undefined) delete process.env.AWS_LAMBDA_FUNCTION_NAME;
+    else process.env.AWS_LAMBDA_FUNCTION_NAME = previousName;
   });
 
-  it('stays silent for distinct prefixes, explicit prefixes, or separate stores', () => {
-    const logger = recordingLogger();
+  it("refuses a second anonymous function at construction: both would replay each other's results", () => {
     const store = new InMemoryStore();
-    makeIdempotent(async function refund() {}, { store, logger });
-    makeIdempotent(async function capture() {}, { store, logger });
-    makeIdempotent(async () => {}, { store, logger, keyPrefix: 'a' });
-    makeIdempotent(async () => {}, { store, logger, keyPrefix: 'a' });
-    makeIdempotent(async () => {}, { store: new InMemoryStore(), logger });
-    makeIdempotent(async () => {}, { store: new InMemoryStore(), logger });
+    makeIdempotent(async (event: { id: number }) => `refund ${event.id}`, { store });
 
-    expect(warnings(logger)).toEqual([]);
+    const second = () => makeIdempotent(async (event: { id: number }) => `capture ${event.id}`, { store });
+
+    expect(second).toThrow(IdempotencyConfigError);
+    expect(second).toThrow(/already uses the default key prefix "oncely" \(makeIdempotent\).*keyPrefix/);
+  });
+
+  it("refuses it across stores too: the registry is the process's, not the store object's", () => {
+    makeIdempotent(async () => 1, { store: new InMemoryStore() });
+
+    expect(() => makeIdempotent(async () => 2, { store: new InMemoryStore() })).toThrow(IdempotencyConfigError);
+  });
+
+  it('accepts distinct function names and explicit prefixes', () => {
+    const store = new InMemoryStore();
+
+    expect(() => {
+      makeIdempotent(async function refund() {}, { store });
+      makeIdempotent(async function capture() {}, { store });
+      makeIdempotent(async () => {}, { store, keyPrefix: 'a' });
+      makeIdempotent(async () => {}, { store, keyPrefix: 'a' });
+    }).not.toThrow();
+  });
+
+  it('names the Lambda function and the wrapped function', async () => {
+    process.env.AWS_LAMBDA_FUNCTION_NAME = 'payments';
+    const store = new InMemoryStore();
+    const handler = makeIdempotent(
+      async function capture(_event: { id: number }) {
+        return 'ok';
+      },
+      { store },
+    );
+
+    await handler({ id: 1 });
+
+    expect(await store.get(idempotencyKey('payments.capture', { id: 1 }, 'sha256'))).toMatchObject({
+      status: 'COMPLETED',
+    });
+  });
+
+  it('names the class and the method behind the decorator, so two classes with one method name never share keys', async () => {
+    const store = new InMemoryStore();
+    class Refunds {
+      @idempotent({ store })
+      async handle(event: { id: number }) {
+        return `refund ${event.id}`;
+      }
+    }
+    class Captures {
+      @idempotent({ store })
+      async handle(event: { id: number }) {
+        return `capture ${event.id}`;
+      }
+    }
+
+    await new Refunds().handle({ id: 1 });
+
+    await expect(new Captures().handle({ id: 1 })).resolves.toBe('capture 1');
+    expect(await store.get(idempotencyKey('Refunds.handle', { id: 1 }, 'sha256'))).toBeDefined();
+    expect(await store.get(idempotencyKey('Captures.handle', { id: 1 }, 'sha256'))).toBeDefined();
+  });
+
+  it('names the declaring class even when a subclass instance is built first', async () => {
+    const store = new InMemoryStore();
+    class Base {
+      @idempotent({ store })
+      async handle(event: { id: number }) {
+        return event.id;
+      }
+    }
+    class Child extends Base {}
+
+    await new Child().handle({ id: 7 });
+
+    expect(await store.get(idempotencyKey('Base.handle', { id: 7 }, 'sha256'))).toBeDefined();
   });
 });

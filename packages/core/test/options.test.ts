@@ -19,7 +19,34 @@ describe('options checked when the wrapper is built', () => {
     [
       'a negative expiry',
       { store, expiresAfterSeconds: -1 },
-      /Option "expiresAfterSeconds" is -1; use a positive number of seconds/,
+      /Option "expiresAfterSeconds" is -1; use a whole number of seconds from 1 to 315360000/,
+    ],
+    // A fractional expiry made the engine and the store disagree about when a record expires.
+    ['a fractional expiry', { store, expiresAfterSeconds: 1.5 }, /"expiresAfterSeconds" is 1.5; use a whole number/],
+    // 1e200 passed the old check and then failed every call.
+    ['an absurd expiry', { store, expiresAfterSeconds: 1e200 }, /"expiresAfterSeconds" is 1e\+200/],
+    ['an expiry past ten years', { store, expiresAfterSeconds: 315_360_001 }, /from 1 to 315360000/],
+    [
+      'a lock longer than a Lambda can run',
+      { store, lockDurationMs: 900_001 },
+      /"lockDurationMs" is 900001.*to 900000/,
+    ],
+    ['a fractional lock duration', { store, lockDurationMs: 10.5 }, /"lockDurationMs" is 10.5/],
+    [
+      'a lease longer than a Lambda can run',
+      { store, lease: { durationMs: 3_600_000 } },
+      /"lease.durationMs" is 3600000/,
+    ],
+    [
+      'a wait longer than a Lambda can run',
+      { store, whenInProgress: { wait: true, maxWaitMs: 1e9 } },
+      /"whenInProgress.maxWaitMs" is 1000000000/,
+    ],
+    ['a fractional cache size', { store, localCache: { maxEntries: 2.5 } }, /"localCache.maxEntries" is 2.5/],
+    [
+      'keyHeader without a scope',
+      { store, keyHeader: 'Idempotency-Key' },
+      /"keyHeader" lets clients choose the key, so it needs "scope"/,
     ],
     ['a zero expiry', { store, expiresAfterSeconds: 0 }, /"expiresAfterSeconds" is 0/],
     ['a non-numeric expiry', { store, expiresAfterSeconds: '60' }, /"expiresAfterSeconds" is "60"/],
@@ -55,7 +82,7 @@ describe('options checked when the wrapper is built', () => {
       expiresAfterSeconds: 3600,
       maxWaitMs: undefined,
       localCache: undefined,
-      requireKey: false,
+      requireKey: true,
       hash: 'sha256',
       keyPrefix: undefined,
       payloadArgument: 0,
@@ -63,6 +90,11 @@ describe('options checked when the wrapper is built', () => {
       disabled: false,
       keySource: 'the whole payload',
     });
+  });
+
+  it('accepts keyHeader with a scope, or with scope: false asked for explicitly', () => {
+    expect(() => resolveOptions({ store, keyHeader: 'Idempotency-Key', scope: () => 't' })).not.toThrow();
+    expect(resolveOptions({ store, keyHeader: 'Idempotency-Key', scope: false }).scope).toBeUndefined();
   });
 
   it('returns a frozen object', () => {

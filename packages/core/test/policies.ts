@@ -2,6 +2,7 @@ import {
   type DecisionEvent,
   getIdempotencyToken,
   IdempotencyAlreadyInProgressError,
+  IdempotencyConfigError,
   type IdempotencyOptions,
   type IdempotencyStore,
   InMemoryStore,
@@ -83,7 +84,7 @@ export const describePolicies = (
         await strict({ id: 1 }, lambdaContext()); // replayed
         await validated({ id: 2, amount: 1 }, lambdaContext()); // executed
         await validated({ id: 2, amount: 9 }, lambdaContext()).catch(() => {}); // validation-failed
-        await validated({ amount: 1 }, lambdaContext()); // no-key
+        await validated({ amount: 1 }, lambdaContext()).catch(() => {}); // no-key (an IdempotencyKeyError)
 
         expect(events.map((event) => event.decision).sort()).toEqual(
           ['executed', 'executed', 'in-progress', 'no-key', 'replayed', 'validation-failed', 'waited'].sort(),
@@ -190,11 +191,13 @@ export const describePolicies = (
         };
 
         expect(tampered.statusCode).toBe(422);
-        expect(JSON.parse(tampered.body).detail).toMatch(/differs from the first call's at validatePath/);
+        expect(JSON.parse(tampered.body).detail).toMatch(/first used with a different request/);
+        // The internal key (prefix and digest) stays in the logs, never in an answer to the client.
+        expect(tampered.body).not.toMatch(/#[A-Za-z0-9+/]{20,}/);
       });
 
-      it('answers a missing key with 400 when the key is required', async () => {
-        const handler = wrap(created, httpOptions({ requireKey: true }));
+      it('answers a missing key with 400 by default', async () => {
+        const handler = wrap(created, httpOptions());
 
         const response = (await handler(apiGatewayEvent({ amount: 5 }), lambdaContext())) as { statusCode: number };
 
@@ -223,17 +226,26 @@ export const describePolicies = (
     });
 
     describe('Idempotency-Key header', () => {
-      const keyed = () => {
+      const keyed = (options: Partial<IdempotencyOptions> = {}) => {
         let runs = 0;
         const handler = wrap(
           async () => {
             runs += 1;
             return { statusCode: 201, body: String(runs) };
           },
-          { store: makeStore(), keyHeader: 'Idempotency-Key', http: true },
+          { store: makeStore(), keyHeader: 'Idempotency-Key', http: true, scope: false, ...options },
         );
         return { handler, runs: () => runs };
       };
+
+      it('refuses to build without a scope: a client-chosen key must not reach another tenant', () => {
+        expect(() => wrap(async () => 1, { store: makeStore(), keyHeader: 'Idempotency-Key' })).toThrow(
+          IdempotencyConfigError,
+        );
+        expect(() => wrap(async () => 1, { store: makeStore(), keyHeader: 'Idempotency-Key' })).toThrow(
+          /keyHeader.*needs "scope".*scope: false/s,
+        );
+      });
 
       it('keys on the header whatever its case, with or without structured-field quotes', async () => {
         const { handler, runs } = keyed();
@@ -264,8 +276,17 @@ export const describePolicies = (
         expect(runs()).toBe(0);
       });
 
-      it('runs without idempotency when the client sends no key', async () => {
+      it('answers a request without the header with 400 by default', async () => {
         const { handler, runs } = keyed();
+
+        const response = (await handler(apiGatewayEvent({}), lambdaContext())) as { statusCode: number };
+
+        expect(response.statusCode).toBe(400);
+        expect(runs()).toBe(0);
+      });
+
+      it('runs without idempotency when the client sends no key and requireKey is false', async () => {
+        const { handler, runs } = keyed({ requireKey: false });
 
         await handler(apiGatewayEvent({}), lambdaContext());
         await handler(apiGatewayEvent({}), lambdaContext());
@@ -430,7 +451,7 @@ export const describePolicies = (
         await started.promise;
         await expect(retry({ id: 1 }, lambdaContext())).rejects.toThrow(IdempotencyAlreadyInProgressError);
 
-        await new Promise((resolve) => setTimeout(resolve, 400));
+        await new Promise((resolve) => setTimeout(resolve, 450));
 
         await expect(retry({ id: 1 }, lambdaContext())).resolves.toBe('recovered');
         gate.resolve();

@@ -1,3 +1,4 @@
+import { describeEdges } from '../../core/test/edges.js';
 import { describeFrontDoorBehaviour } from '../../core/test/frontDoorBehaviour.js';
 import { coreFrontDoors } from '../../core/test/frontDoors.js';
 import { describePolicies } from '../../core/test/policies.js';
@@ -11,3 +12,5 @@ const doors = [...coreFrontDoors.slice(0, 1), ...middyFrontDoors];
 
 describePolicies(doors, () => redis.store());
 describeFrontDoorBehaviour(doors, () => redis.store());
+// The edges cost seconds of real time each: the wrapper and one Middy version suffice.
+describeEdges([doors[0], doors[doors.length - 1]] as typeof doors, () => redis.store());

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DynamoDBStore } from '@oncely/dynamodb';
 import { createTestTable, type TestTable } from '@oncely/dynamodb-local';
+import { describeEdges } from '../../../core/test/edges.js';
 import { describeFrontDoorBehaviour } from '../../../core/test/frontDoorBehaviour.js';
 import { coreFrontDoors } from '../../../core/test/frontDoors.js';
 import { describePolicies } from '../../../core/test/policies.js';
@@ -28,3 +29,5 @@ const doors = [...coreFrontDoors.slice(0, 1), ...middyFrontDoors];
 
 describePolicies(doors, store);
 describeFrontDoorBehaviour(doors, store);
+// The edges cost seconds of real time each: the wrapper and one Middy version suffice.
+describeEdges([doors[0], doors[doors.length - 1]] as typeof doors, store);

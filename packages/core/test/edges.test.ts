@@ -1,0 +1,4 @@
+import { describeEdges } from './edges.js';
+import { coreFrontDoors } from './frontDoors.js';
+
+describeEdges(coreFrontDoors);
