@@ -2,14 +2,24 @@ import { randomUUID } from 'node:crypto';
 import {
   type AttributeValue,
   type DynamoDBClient,
+  GetItemCommand,
   PutItemCommand,
-  type PutItemCommandInput,
   QueryCommand,
   type QueryCommandInput,
+  TransactWriteItemsCommand,
 } from '@aws-sdk/client-dynamodb';
 import { type IdempotencyLogger, silentLogger } from '@oncely/core';
-import { EventConflictError, UnexpectedItemError, WritePatternUsageError } from './errors.js';
-import { isConditionalCheckFailed, toWriteFailedError } from './failures.js';
+import { EventConflictError, UnexpectedItemError, WriteFailedError, WritePatternUsageError } from './errors.js';
+import {
+  buildAppendInput,
+  buildAppendOnceInput,
+  buildEventsQuery,
+  encodeNumber,
+  type Layout,
+  MARKER_NUMBER_ATTRIBUTE,
+  markerKey,
+} from './eventLogInputs.js';
+import { isConditionalCheckFailed, isTransactionCanceled, toWriteFailedError } from './failures.js';
 
 /**
  * Options of an {@link EventLog}. The table has the entity id as partition key (type S) and
@@ -55,7 +65,8 @@ export interface StoredEvent<E> {
 
 /**
  * What `append` did: `appended` a new event, or found that this append (same `appendId`) had
- * already written the latest event, such as a retry after an ambiguous failure.
+ * already written an event, such as a retry after an ambiguous failure; `stored` is then the
+ * event it wrote, which may no longer be the latest.
  *
  * @example
  * ```ts
@@ -78,74 +89,14 @@ export interface AppendResult<E> {
  */
 export type Decide<E> = (current: StoredEvent<E> | undefined) => E | Promise<E>;
 
-const PAD_DIGITS = 12;
+// What one write of an append found: its event written, an earlier append with the same
+// appendId, or the number taken by another writer (whose event comes back when DynamoDB returned it).
+type Written<E> =
+  | { status: 'appended' }
+  | { status: 'already-appended'; stored: StoredEvent<E> }
+  | { status: 'taken'; winner: Record<string, AttributeValue> | undefined; cause: unknown };
 
-interface Layout {
-  tableName: string;
-  partitionKey: string;
-  sortKey: string;
-  sortKeyType: 'N' | 'S';
-  eventAttribute: string;
-  appendIdAttribute: string;
-}
-
-const encodeNumber = (layout: Layout, number: number): AttributeValue =>
-  layout.sortKeyType === 'N' ? { N: String(number) } : { S: String(number).padStart(PAD_DIGITS, '0') };
-
-/**
- * PutItem of event `number` of an entity, only if that number is free; on refusal DynamoDB returns
- * the event that took it, in the same round trip.
- *
- * @example
- * ```ts
- * await client.send(new PutItemCommand(buildAppendInput(layout, 'inv-1', 3, { status: 'settled' }, appendId)));
- * ```
- */
-export const buildAppendInput = (
-  layout: Layout,
-  entityId: string,
-  number: number,
-  event: unknown,
-  appendId: string,
-): PutItemCommandInput => {
-  const json = JSON.stringify(event);
-  if (json === undefined) throw new WritePatternUsageError(`decide returned ${String(event)}, which is not JSON`);
-  return {
-    TableName: layout.tableName,
-    Item: {
-      [layout.partitionKey]: { S: entityId },
-      [layout.sortKey]: encodeNumber(layout, number),
-      [layout.eventAttribute]: { S: json },
-      [layout.appendIdAttribute]: { S: appendId },
-    },
-    // Without the sort key in the condition: "no item with this primary key".
-    ConditionExpression: 'attribute_not_exists(#id)',
-    ExpressionAttributeNames: { '#id': layout.partitionKey },
-    ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-  };
-};
-
-/**
- * Strongly consistent Query of an entity's events: newest first with limit 1 for `latest`, or in order.
- *
- * @example
- * ```ts
- * const { Items } = await client.send(new QueryCommand(buildEventsQuery(layout, 'inv-1', { newestOnly: true })));
- * ```
- */
-export const buildEventsQuery = (
-  layout: Layout,
-  entityId: string,
-  page: { newestOnly: boolean; startKey?: Record<string, AttributeValue> | undefined },
-): QueryCommandInput => ({
-  TableName: layout.tableName,
-  KeyConditionExpression: '#id = :id',
-  ExpressionAttributeNames: { '#id': layout.partitionKey },
-  ExpressionAttributeValues: { ':id': { S: entityId } },
-  ConsistentRead: true,
-  ...(page.newestOnly ? { ScanIndexForward: false, Limit: 1 } : { ScanIndexForward: true }),
-  ...(page.startKey === undefined ? {} : { ExclusiveStartKey: page.startKey }),
-});
+const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * An optimistic event log: each entity's state is a gapless sequence of events, and a new event
@@ -153,12 +104,18 @@ export const buildEventsQuery = (
  * the transition from it. Two concurrent writers (settle and cancel of one invoice) cannot both
  * win: the loser re-decides against the winner's event, where the rule refuses it.
  *
- * Costs per `append`: one consistent Query (1 RCU for events up to 4 KB) and one PutItem (1 WCU
- * per KB); each lost race adds one PutItem, whose refusal returns the winning event, so no extra read.
+ * Costs per `append` without an `appendId`: one consistent Query (1 RCU for events up to 4 KB)
+ * and one PutItem (1 WCU per KB); each lost race adds one PutItem, whose refusal returns the
+ * winning event, so no extra read. With an `appendId`, the event is written in one
+ * TransactWriteItems with a marker item for that id, and transactions cost double: 2 WCU per KB
+ * of the event + 2 WCU for the marker (4 WCU for a small event instead of 1). A repeat whose
+ * event is no longer the latest adds one consistent GetItem. Markers stay in the table, like
+ * the events (about 100 bytes each, under the partition `append#["<entityId>","<appendId>"]`).
  *
  * Safe to retry: a 5xx or timeout is thrown as `WriteFailedError` with `maybeApplied: true`. Pass
- * the same `appendId` when retrying: an event this append already wrote is then reported as
- * `already-appended` instead of being decided again. The SDK's own retries are recognised the same way.
+ * an `appendId` and the same one when retrying: an event this append already wrote is then
+ * reported as `already-appended` instead of being decided again, whatever other writers appended
+ * since. The SDK's own retries are recognised too (with or without an `appendId`).
  *
  * @example
  * ```ts
@@ -204,6 +161,10 @@ export class EventLog<E> {
    * ```
    */
   async append(entityId: string, decide: Decide<E>, options: { appendId?: string } = {}): Promise<AppendResult<E>> {
+    const once = options.appendId !== undefined;
+    if (once && (typeof options.appendId !== 'string' || options.appendId === '')) {
+      throw new WritePatternUsageError('appendId must be a non-empty string derived from the request, such as its id');
+    }
     const appendId = options.appendId ?? randomUUID();
     let current = await this.#latestItem(entityId);
     for (let attempt = 1; ; attempt++) {
@@ -213,33 +174,97 @@ export class EventLog<E> {
       const latest = current === undefined ? undefined : this.#decode(entityId, current);
       const event = await decide(latest);
       const number = (latest?.number ?? 0) + 1;
-      const input = buildAppendInput(this.#layout, entityId, number, event, appendId);
-      try {
-        await this.#client.send(new PutItemCommand(input));
-        return { status: 'appended', stored: { entityId, number, event } };
-      } catch (error) {
-        if (!isConditionalCheckFailed(error)) throw this.#failure(error, 'PutItem', entityId, true);
-        if (error.Item?.[this.#layout.appendIdAttribute]?.S === appendId) {
-          // The SDK retried our own write after an ambiguous failure that had applied it.
-          return { status: 'appended', stored: { entityId, number, event } };
-        }
-        if (attempt >= this.#maxAttempts) {
-          throw new EventConflictError(
-            `Could not append to entity "${entityId}" in table "${this.#layout.tableName}": event number ${number} ` +
-              `was taken by another writer on each of ${attempt} attempts; retry later, or raise maxAttempts`,
-            { tableName: this.#layout.tableName, entityId, attempts: attempt, cause: error },
-          );
-        }
-        this.#logger.debug('EventLog: event number taken by another writer, deciding again', {
-          key: entityId,
-          tableName: this.#layout.tableName,
-          number,
-          attempt,
-        });
-        // The refusal carries the event that won; a read is needed only if it did not.
-        current = error.Item ?? (await this.#latestItem(entityId));
+      const written = once
+        ? await this.#writeOnce(entityId, number, event, appendId)
+        : await this.#write(entityId, number, event, appendId);
+      if (written.status === 'appended') return { status: 'appended', stored: { entityId, number, event } };
+      if (written.status === 'already-appended') return written;
+      if (attempt >= this.#maxAttempts) {
+        throw new EventConflictError(
+          `Could not append to entity "${entityId}" in table "${this.#layout.tableName}": event number ${number} ` +
+            `was taken by another writer on each of ${attempt} attempts; retry later, or raise maxAttempts`,
+          { tableName: this.#layout.tableName, entityId, attempts: attempt, cause: written.cause },
+        );
       }
+      this.#logger.debug('EventLog: event number taken by another writer, deciding again', {
+        key: entityId,
+        tableName: this.#layout.tableName,
+        number,
+        attempt,
+      });
+      // The refusal carries the event that won; a read is needed only if it did not.
+      current = written.winner ?? (await this.#latestItem(entityId));
     }
+  }
+
+  // Without an appendId: one PutItem of the event, only if its number is free.
+  async #write(entityId: string, number: number, event: E, appendId: string): Promise<Written<E>> {
+    try {
+      await this.#client.send(new PutItemCommand(buildAppendInput(this.#layout, entityId, number, event, appendId)));
+      return { status: 'appended' };
+    } catch (error) {
+      if (!isConditionalCheckFailed(error)) throw this.#failure(error, 'PutItem', entityId, true);
+      // The SDK retried our own write after an ambiguous failure that had applied it.
+      if (error.Item?.[this.#layout.appendIdAttribute]?.S === appendId) return { status: 'appended' };
+      return { status: 'taken', winner: error.Item, cause: error };
+    }
+  }
+
+  // With an appendId: the event and the append's marker in one transaction, so a repeat of the
+  // appendId is refused by the marker whatever was appended since (the SDK's retries of the
+  // transaction carry its ClientRequestToken, and succeed as the commit they repeat).
+  async #writeOnce(entityId: string, number: number, event: E, appendId: string): Promise<Written<E>> {
+    const input = buildAppendOnceInput(this.#layout, entityId, number, event, appendId);
+    try {
+      await this.#client.send(new TransactWriteItemsCommand(input));
+      return { status: 'appended' };
+    } catch (error) {
+      if (!isTransactionCanceled(error)) throw this.#failure(error, 'TransactWriteItems', entityId, true);
+      const [eventReason, markerReason] = error.CancellationReasons ?? [];
+      if (markerReason?.Code === 'ConditionalCheckFailed') {
+        return { status: 'already-appended', stored: await this.#appendedBy(entityId, appendId, markerReason.Item) };
+      }
+      if (eventReason?.Code === 'ConditionalCheckFailed') {
+        return { status: 'taken', winner: eventReason.Item, cause: error };
+      }
+      if (eventReason?.Code === 'TransactionConflict' || markerReason?.Code === 'TransactionConflict') {
+        // Another transaction held the event or the marker (a concurrent repeat of this appendId):
+        // read again after a short jittered pause, which also tells which of the two it was.
+        await delay(Math.random() * 50);
+        return { status: 'taken', winner: undefined, cause: error };
+      }
+      const codes = (error.CancellationReasons ?? []).map((reason) => reason.Code ?? 'None').join(', ');
+      throw new WriteFailedError(
+        `DynamoDB cancelled the append to entity "${entityId}" in table "${this.#layout.tableName}" ` +
+          `(reasons: ${codes}); nothing was written, check the table's key schema`,
+        { tableName: this.#layout.tableName, maybeApplied: false, cause: error },
+      );
+    }
+  }
+
+  // The event an earlier append with this appendId wrote, found through its marker.
+  async #appendedBy(
+    entityId: string,
+    appendId: string,
+    marker: Record<string, AttributeValue> | undefined,
+  ): Promise<StoredEvent<E>> {
+    const { tableName, sortKey } = this.#layout;
+    const markerItem = marker ?? (await this.#get(markerKey(this.#layout, entityId, appendId), entityId));
+    const number = Number(markerItem?.[MARKER_NUMBER_ATTRIBUTE]?.N);
+    const item = Number.isSafeInteger(number)
+      ? await this.#get(
+          { [this.#layout.partitionKey]: { S: entityId }, [sortKey]: encodeNumber(this.#layout, number) },
+          entityId,
+        )
+      : undefined;
+    if (item === undefined || item[this.#layout.appendIdAttribute]?.S !== appendId) {
+      throw new UnexpectedItemError(
+        `The marker of append "${appendId}" to entity "${entityId}" in table "${tableName}" does not lead to its ` +
+          'event (deleted, or written by another program); nothing was written',
+        { tableName, item: markerItem },
+      );
+    }
+    return this.#decode(entityId, item);
   }
 
   /**
@@ -280,6 +305,17 @@ export class EventLog<E> {
   async #latestItem(entityId: string): Promise<Record<string, AttributeValue> | undefined> {
     const page = await this.#query(buildEventsQuery(this.#layout, entityId, { newestOnly: true }), entityId);
     return page.Items?.[0];
+  }
+
+  async #get(key: Record<string, AttributeValue>, entityId: string) {
+    try {
+      const { Item } = await this.#client.send(
+        new GetItemCommand({ TableName: this.#layout.tableName, Key: key, ConsistentRead: true }),
+      );
+      return Item;
+    } catch (error) {
+      throw this.#failure(error, 'GetItem', entityId, false);
+    }
   }
 
   async #query(input: QueryCommandInput, entityId: string) {

@@ -215,7 +215,7 @@ describe('EventLog under ambiguous writes (applied, then answered with 500)', ()
     const log = logOn({ client: faulty });
     const id = freshId();
     await log.append(id, create(5));
-    injectFault(faulty, { command: 'PutItemCommand', when: 'after', error: serverError });
+    injectFault(faulty, { command: 'TransactWriteItemsCommand', when: 'after', error: serverError });
 
     const first = log.append(id, approve, { appendId: 'req-1' });
     await expect(first).rejects.toMatchObject({ name: 'WriteFailedError', maybeApplied: true });
@@ -231,6 +231,69 @@ describe('EventLog under ambiguous writes (applied, then answered with 500)', ()
   });
 });
 
+describe('EventLog.append with an appendId after another writer appended', () => {
+  type Note = { text: string };
+  const notes = (on = client) => new EventLog<Note>({ client: on, tableName: table.tableName, sortKeyType: 'S' });
+
+  it('writes no second event when writer A retries its appendId after writer B appended', async () => {
+    const log = notes();
+    const id = freshId();
+    await log.append(id, () => ({ text: 'A: pay 10' }), { appendId: 'x' });
+    await log.append(id, () => ({ text: 'B: note' }));
+
+    const retry = await log.append(id, () => ({ text: 'A: pay 10' }), { appendId: 'x' });
+
+    expect(retry).toEqual({
+      status: 'already-appended',
+      stored: { entityId: id, number: 1, event: { text: 'A: pay 10' } },
+    });
+    expect((await log.history(id)).map((e) => e.event.text)).toEqual(['A: pay 10', 'B: note']);
+  });
+
+  it('writes no second event when A’s write was applied then answered with 500 and B appended before the retry', async () => {
+    const faulty = localClient({ maxAttempts: 1 });
+    const log = notes(faulty);
+    const id = freshId();
+    injectFault(faulty, { command: 'TransactWriteItemsCommand', when: 'after', error: serverError });
+    injectFault(faulty, { command: 'PutItemCommand', when: 'after', error: serverError });
+
+    await expect(log.append(id, () => ({ text: 'A: pay 10' }), { appendId: 'x' })).rejects.toMatchObject({
+      maybeApplied: true,
+    });
+    await notes().append(id, () => ({ text: 'B: note' }));
+    const retry = await log.append(id, () => ({ text: 'A: pay 10' }), { appendId: 'x' });
+
+    expect(retry.status).toBe('already-appended');
+    expect((await log.history(id)).map((e) => e.event.text)).toEqual(['A: pay 10', 'B: note']);
+    faulty.destroy();
+  });
+
+  it('writes one event for concurrent appends with one appendId', async () => {
+    const log = notes();
+    const id = freshId();
+    const allDecided = barrier(3);
+    const decide = async () => {
+      await allDecided();
+      return { text: 'once' };
+    };
+
+    const outcomes = await Promise.all([1, 2, 3].map(() => log.append(id, decide, { appendId: 'same' })));
+
+    expect(outcomes.map((o) => o.status).sort()).toEqual(['already-appended', 'already-appended', 'appended']);
+    expect(await log.history(id)).toHaveLength(1);
+  });
+
+  it('keeps one appendId apart on two entities', async () => {
+    const log = notes();
+    const [a, b] = [freshId(), freshId()];
+
+    await log.append(a, () => ({ text: 'to a' }), { appendId: 'request-1' });
+    const second = await log.append(b, () => ({ text: 'to b' }), { appendId: 'request-1' });
+
+    expect(second.status).toBe('appended');
+  });
+});
+
 describe('EventLog on a numeric sort key', () => {
   it('orders events numerically past 9', async () => {
     const log = new EventLog<{ i: number }>({ client, tableName: numbered.tableName });
@@ -240,6 +303,18 @@ describe('EventLog on a numeric sort key', () => {
 
     expect((await log.latest(id))?.number).toBe(11);
     expect((await log.history(id)).map((e) => e.event.i)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
+  });
+
+  it('recognises a repeated appendId after another append', async () => {
+    const log = new EventLog<{ i: number }>({ client, tableName: numbered.tableName });
+    const id = freshId();
+    await log.append(id, () => ({ i: 1 }), { appendId: 'x' });
+    await log.append(id, () => ({ i: 2 }));
+
+    const retry = await log.append(id, () => ({ i: 1 }), { appendId: 'x' });
+
+    expect(retry).toEqual({ status: 'already-appended', stored: { entityId: id, number: 1, event: { i: 1 } } });
+    expect(await log.history(id)).toHaveLength(2);
   });
 });
 
