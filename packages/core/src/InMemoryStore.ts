@@ -16,9 +16,13 @@ export class InMemoryStore implements IdempotencyStore {
 
   async acquire(lock: LockRequest): Promise<AcquireResult> {
     const existing = this.#records.get(lock.key);
-    // Our own owner is admitted only while the record is still our lock: a late copy of the
-    // lock write must never turn a COMPLETED record back into a lock.
-    const lockIsOurs = existing?.owner === lock.owner && existing.status === 'INPROGRESS';
+    // Our own owner is admitted only while the record is still our lock, not yet renewed past
+    // this write: a late copy of the lock write must never turn a COMPLETED record back into a
+    // lock, nor move a renewed lease's end back.
+    const lockIsOurs =
+      existing?.owner === lock.owner &&
+      existing.status === 'INPROGRESS' &&
+      (existing.lockedUntilMs ?? 0) <= lock.lockedUntilMs;
     if (existing && !lockIsOurs && !canTakeOver(existing, lock.nowMs)) {
       return { acquired: false, existing: { ...existing } };
     }
@@ -51,6 +55,8 @@ export class InMemoryStore implements IdempotencyStore {
   async extend(key: string, owner: string, lockedUntilMs: number, expiresAtSec: number): Promise<FencedOutcome> {
     const existing = this.#records.get(key);
     if (existing?.owner !== owner || existing.status !== 'INPROGRESS') return 'lock-lost';
+    // A late copy of an earlier renewal never moves the lock's end back.
+    if (existing.lockedUntilMs !== undefined && existing.lockedUntilMs > lockedUntilMs) return 'ok';
     existing.lockedUntilMs = lockedUntilMs;
     existing.expiresAtSec = expiresAtSec;
     return 'ok';

@@ -11,7 +11,7 @@ import {
 import { markReplayed, problemResponse } from './http.js';
 import { identifyCall } from './identify.js';
 import { findLambdaContext, type LambdaContextLike } from './lambdaContext.js';
-import { LeaseRenewal } from './lease.js';
+import { type LeaseOptions, LeaseRenewal } from './lease.js';
 import type { CachedResult } from './localCache.js';
 import type { ResolvedOptions } from './options.js';
 import { notStoredError, storeOutcome } from './outcome.js';
@@ -19,6 +19,7 @@ import { claimDefaultKeyPrefix } from './prefixRegistry.js';
 import { canTakeOver, type IdempotencyRecord, isCompleted } from './record.js';
 import { decodeResult } from './result.js';
 import { acquireWithRetries, asPersistenceError, DEADLINE_MARGIN_MS, jitter, sleep } from './storeRetries.js';
+import type { FencedOutcome } from './store.js';
 import { bindIdempotencyToken } from './token.js';
 
 /** Identity of one guarded call, bound before the handler runs. */
@@ -167,13 +168,45 @@ export class IdempotencyEngine {
         nowMs,
       });
       if (acquired.acquired) {
-        options.logger.debug('Lock taken; running the call', { key });
         const call = { key, owner, validation, startedMs, expiresAtSec, lockedUntilMs, hardDeadlineMs };
-        return { action: 'run', lock: this.#hold(call, lease, context) };
+        const fresh = lease ? await this.#freshLease(call, lease) : call;
+        if (fresh === 'lost') continue;
+        options.logger.debug('Lock taken; running the call', { key });
+        return { action: 'run', lock: this.#hold(fresh, lease, context) };
       }
       const settled = await this.#settle(acquired.existing, validation, waitUntilMs, startedMs);
       if (settled !== 'retry') return settled;
     }
+  }
+
+  // A lease's end was set before its lock write; a write that took long (retries, a slow store)
+  // may confirm a lease that is nearly or already over, so another call could take the key while
+  // the handler runs. Such a lease is renewed before the handler starts; if it was taken over in
+  // between, the call starts over and meets the new holder's record.
+  async #freshLease<C extends { key: string; owner: string; expiresAtSec: number; lockedUntilMs: number }>(
+    call: C & { hardDeadlineMs: number | undefined },
+    lease: Readonly<Required<LeaseOptions>>,
+  ): Promise<C | 'lost'> {
+    const nowMs = Date.now();
+    if (call.lockedUntilMs - nowMs > lease.durationMs / 2) return call;
+    const { store, logger } = this.#options;
+    const lockedUntilMs = Math.min(nowMs + lease.durationMs, call.hardDeadlineMs ?? Number.POSITIVE_INFINITY);
+    const expiresAtSec = Math.max(call.expiresAtSec, Math.ceil(lockedUntilMs / 1000));
+    let outcome: FencedOutcome;
+    try {
+      outcome = await store.extend(call.key, call.owner, lockedUntilMs, expiresAtSec);
+    } catch (error) {
+      if (Date.now() < call.lockedUntilMs) return call;
+      await store.release(call.key, call.owner).catch(() => {});
+      throw asPersistenceError(error, call.key, 'renewing a lease that ran out while it was taken');
+    }
+    if (outcome === 'lock-lost') {
+      logger.warn('The lease ran out while the lock was being taken, and another call took the key', {
+        key: call.key,
+      });
+      return 'lost';
+    }
+    return { ...call, lockedUntilMs, expiresAtSec };
   }
 
   // Binds the call's token to its context and starts its lease renewal, if any.

@@ -105,8 +105,11 @@ export class DynamoDBStore implements IdempotencyStore {
       await this.client.send(new UpdateItemCommand(input));
       return 'ok';
     } catch (error) {
-      if (isConditionalCheckFailed(error)) return 'lock-lost';
-      throw this.#failure(error, 'extend', key);
+      if (!isConditionalCheckFailed(error)) throw this.#failure(error, 'extend', key);
+      // Still our lock, already held for longer (a late copy of an earlier renewal): held, unchanged.
+      const held = error.Item === undefined ? undefined : this.#decode(error.Item, key);
+      const stillOurs = held?.owner === owner && held.status === 'INPROGRESS';
+      return stillOurs && (held.lockedUntilMs ?? 0) > lockedUntilMs ? 'ok' : 'lock-lost';
     }
   }
 

@@ -22,8 +22,9 @@ const lockExpired = '#status = :inProgress AND #lockedUntil < :nowMs';
 const ownerIsUs = '#owner = :owner';
 // An SDK retry of our own lock write after an ambiguous 5xx must not turn into a conflict; but
 // only while the record is still that lock: a copy of the write that arrives after the call
-// completed (the SDK gave up on it, DynamoDB got it later) must not turn the result back into a lock.
-const lockIsOurs = '#owner = :owner AND #status = :inProgress';
+// completed (the SDK gave up on it, DynamoDB got it later) must not turn the result back into a
+// lock, nor move the end of a lease renewed since then back.
+const lockIsOurs = '#owner = :owner AND #status = :inProgress AND #lockedUntil <= :lockedUntilMs';
 
 const n = (value: number): AttributeValue => ({ N: String(value) });
 
@@ -62,6 +63,7 @@ export const buildAcquireInput = (layout: TableLayout, lock: LockRequest): PutIt
       ':nowMs': n(lock.nowMs),
       ':inProgress': { S: 'INPROGRESS' },
       ':owner': { S: lock.owner },
+      ':lockedUntilMs': n(lock.lockedUntilMs),
     },
     ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
   };
@@ -151,7 +153,10 @@ export const buildExtendInput = (
   // The record's expiry moves with the lock: a record that expired while its lock still ran
   // could be taken over by a duplicate.
   UpdateExpression: 'SET #lockedUntil = :lockedUntilMs, #expiration = :expiresAtSec',
+  // A late copy of an earlier renewal never moves the lock's end back (`<=`: an SDK retry of
+  // this very renewal still applies). A refusal returns the item, so the store can tell it apart.
   ConditionExpression: lockIsOurs,
+  ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
   ExpressionAttributeNames: {
     '#lockedUntil': layout.names.inProgressExpiration,
     '#expiration': layout.names.expiration,

@@ -37,7 +37,9 @@ if #record > 0 then
   local lockExpired = f['status'] == 'INPROGRESS' and lockedUntil ~= nil and lockedUntil < nowMs
   -- A retry of our own write after an ambiguous error must not turn into a conflict; but only
   -- while the record is still that lock: a late copy must not turn a result back into a lock.
+  -- Nor move the end of a lease renewed since back.
   local lockIsOurs = f['owner'] == ARGV[1] and f['status'] == 'INPROGRESS'
+    and (lockedUntil == nil or lockedUntil <= tonumber(ARGV[2]))
   if not (recordExpired or lockExpired or lockIsOurs) then return record end
 end
 redis.call('HSET', KEYS[1], 'status', 'INPROGRESS', 'expiration', ARGV[3], 'in_progress_expiration', ARGV[2], 'owner', ARGV[1])
@@ -82,12 +84,14 @@ return 0`,
 
 /**
  * ARGV: owner, lockedUntilMs, expiresAtSec, expireAtMs. Moves the lock's end and the record's
- * expiry (and the key's TTL with it) while `owner` holds it and it is INPROGRESS.
+ * expiry (and the key's TTL with it) forward while `owner` holds it and it is INPROGRESS.
  */
 export const extendScript = script(
   'extend',
-  `local held = redis.call('HMGET', KEYS[1], 'owner', 'status')
+  `local held = redis.call('HMGET', KEYS[1], 'owner', 'status', 'in_progress_expiration')
 if held[1] ~= ARGV[1] or held[2] ~= 'INPROGRESS' then return 0 end
+-- A late copy of an earlier renewal never moves the lock's end back.
+if held[3] and tonumber(held[3]) > tonumber(ARGV[2]) then return 1 end
 redis.call('HSET', KEYS[1], 'in_progress_expiration', ARGV[2], 'expiration', ARGV[3])
 redis.call('PEXPIREAT', KEYS[1], ARGV[4])
 return 1`,

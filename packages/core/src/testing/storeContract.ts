@@ -127,6 +127,19 @@ export const storeContract: readonly StoreContractCase[] = [
     },
   },
   {
+    name: 'refuses a late copy of its own lock write once the lease was renewed past it',
+    async run(store) {
+      const nowMs = Date.now();
+      const lock = lockFor(freshKey(), nowMs);
+      await store.acquire(lock);
+      const renewedUntilMs = lock.lockedUntilMs + 60_000;
+      await store.extend(lock.key, lock.owner, renewedUntilMs, Math.ceil(renewedUntilMs / 1000) + 10);
+      // The lock write's late copy carries the first, earlier end.
+      await store.acquire(lock);
+      assert.equal((await store.get(lock.key))?.lockedUntilMs, renewedUntilMs);
+    },
+  },
+  {
     name: 'completes the owner’s record with its data and expiry',
     async run(store) {
       const nowMs = Date.now();
@@ -239,6 +252,26 @@ export const storeContract: readonly StoreContractCase[] = [
       // Past the first expiry the record still holds the key against another caller.
       const later = await store.acquire(lockFor(lock.key, nowMs + 10_000));
       assert.equal(later.acquired, false);
+    },
+  },
+  {
+    name: 'never moves a lock’s end back (a late copy of an earlier renewal)',
+    async run(store) {
+      const lock = lockFor(freshKey(), Date.now());
+      await store.acquire(lock);
+      const later = lock.lockedUntilMs + 60_000;
+      const laterSec = Math.ceil(later / 1000) + 10;
+      assert.equal(await store.extend(lock.key, lock.owner, later, laterSec), 'ok');
+      // The first renewal's copy arrives now: the owner still holds the lock, for longer.
+      assert.equal(
+        await store.extend(lock.key, lock.owner, lock.lockedUntilMs + 1000, lock.expiresAtSec),
+        'ok',
+      );
+      const record = await store.get(lock.key);
+      assert.equal(record?.lockedUntilMs, later);
+      assert.equal(record?.expiresAtSec, laterSec);
+      // And an SDK retry of the latest renewal, the same values again, is accepted.
+      assert.equal(await store.extend(lock.key, lock.owner, later, laterSec), 'ok');
     },
   },
   {

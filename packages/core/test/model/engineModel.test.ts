@@ -27,9 +27,10 @@ const property = (profile: Profile, newStore: () => IdempotencyStore = () => new
 
 const parameters = { seed: SEED, numRuns: RUNS, ...(PATH !== undefined && { path: PATH }) };
 
-// KNOWN FAILING (issue 13, open): with seed 13 the first property fails at run 400 (a late copy of
-// a lease renewal moves the lock back; another call takes over while the holder runs) and run 496
-// (a lease acknowledged already expired after a slow lock write). Remove this note with the fixes.
+// What it found, each fixed with its own regression test: a late copy of the lock write undoing a
+// result or moving a renewed lease back; a result that could never be stored letting the handler
+// run again; a record expiring before its lock; a fixed lock without a Lambda context; a late copy
+// of a lease renewal moving the lock back; a lease acknowledged already over after a slow write.
 describe('the engine against its model, over a store that fails, delays, reorders and duplicates writes', () => {
   it(
     'runs a handler at most once per live record, replays the stored outcome and frees every key at its lock end',

@@ -122,7 +122,8 @@ export class Model {
       this.log(`!! a lock write of ${state.name} was applied over its own COMPLETED record`);
       return;
     }
-    state.heldUntilMs = lockedUntilMs;
+    // Stores never move an owner's lock end back (a late copy of an earlier write is a no-op).
+    state.heldUntilMs = Math.max(state.heldUntilMs, lockedUntilMs);
     state.endedAtMs = undefined;
     for (const [name, other] of this.#owners) {
       const running = this.#executions.get(other.callId);
