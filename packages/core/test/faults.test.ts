@@ -167,3 +167,33 @@ describe('the store contract', () => {
     expect(Date.now() - startedMs).toBeGreaterThanOrEqual(55);
   });
 });
+
+describe('a lease confirmed after a slow lock write', () => {
+  it('is renewed before the handler starts, so a duplicate arriving then is refused', async () => {
+    // Timeline: t=0 the lock write leaves with a 300 ms lease; the store applies it at t=400,
+    // when that lease is already over; a duplicate arrives at t=450.
+    const store = new FaultyStore(new InMemoryStore(), [{ operation: 'acquire', fault: 'delay', delayMs: 400 }]);
+    const gate = deferred();
+    const started = deferred();
+    let runs = 0;
+    const handler = makeIdempotent(
+      async (_event: { id: number }, _context?: unknown) => {
+        runs += 1;
+        started.resolve();
+        await gate.promise;
+        return 'done';
+      },
+      { store, keyPrefix: 'slow-lock', lease: { durationMs: 300 } },
+    );
+    const first = handler({ id: 1 }, lambdaContext());
+    await started.promise;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+
+    const duplicate = handler({ id: 1 }, lambdaContext());
+
+    await expect(duplicate).rejects.toThrow(IdempotencyAlreadyInProgressError);
+    gate.resolve();
+    await expect(first).resolves.toBe('done');
+    expect(runs).toBe(1);
+  });
+});
