@@ -4,8 +4,13 @@ import { getIdempotencyToken, type IdempotencyStore, makeIdempotent } from '@onc
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { putRequest, type RequestInput } from './requests.js';
 
-/** The parts of an API Gateway (REST, proxy) event the accept handler reads. */
-export type AcceptEvent = Pick<APIGatewayProxyEvent, 'headers' | 'body'>;
+/**
+ * The parts of an API Gateway (REST, proxy) event the accept handler reads: the headers, the
+ * body, and the tenant the authorizer vouched for.
+ */
+export type AcceptEvent = Pick<APIGatewayProxyEvent, 'headers' | 'body'> & {
+  requestContext?: { authorizer?: { tenantId?: string } | null };
+};
 
 export interface AcceptDependencies {
   client: DynamoDBClient;
@@ -66,6 +71,9 @@ export const acceptHandler = ({ client, requestsTable, store }: AcceptDependenci
       store,
       keyPrefix: 'requests.accept',
       keyHeader: 'Idempotency-Key',
+      // The client chooses the key, so it is only unique within one tenant: without the scope,
+      // another tenant sending the same key would be answered with this tenant's request.
+      scope: (event) => event.requestContext?.authorizer?.tenantId,
       requireKey: true,
       validatePath: 'body',
       http: true,

@@ -111,10 +111,24 @@ describe('the asynchronous request API', () => {
   it('answers 400 to a POST without an Idempotency-Key or with an invalid body', async () => {
     const accept = acceptHandler({ client, requestsTable: tables.requestsTable, store: tables.store });
 
-    const withoutKey = await accept({ headers: {}, body: '{"sku":"book","quantity":1}' }, localLambdaContext());
+    const withoutKey = await accept(
+      { headers: {}, body: '{"sku":"book","quantity":1}', requestContext: { authorizer: { tenantId: 'acme' } } },
+      localLambdaContext(),
+    );
     const invalid = await accept(post({ sku: 'book', quantity: 0 }, 'key-invalid'), localLambdaContext());
 
     expect(withoutKey.statusCode).toBe(400);
     expect(invalid.statusCode).toBe(400);
+  });
+
+  it('keeps tenants apart: another tenant sending the same key gets its own request, never the first tenant’s', async () => {
+    const accept = acceptHandler({ client, requestsTable: tables.requestsTable, store: tables.store });
+
+    const acme = await accept(post({ sku: 'book', quantity: 1 }, 'key-shared', 'acme'), localLambdaContext());
+    const globex = await accept(post({ sku: 'book', quantity: 1 }, 'key-shared', 'globex'), localLambdaContext());
+
+    expect([acme.statusCode, globex.statusCode]).toEqual([202, 202]);
+    expect(globex.headers).not.toHaveProperty('Idempotent-Replayed');
+    expect(bodyOf(globex).requestId).not.toBe(bodyOf(acme).requestId);
   });
 });

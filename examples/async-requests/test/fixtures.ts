@@ -26,9 +26,10 @@ export const createTables = async (client: DynamoDBClient) => {
   };
 };
 
-export const post = (input: RequestInput, idempotencyKey: string): AcceptEvent => ({
+export const post = (input: RequestInput, idempotencyKey: string, tenantId = 'acme'): AcceptEvent => ({
   headers: { 'Idempotency-Key': idempotencyKey, 'Content-Type': 'application/json' },
   body: JSON.stringify(input),
+  requestContext: { authorizer: { tenantId } },
 });
 
 export const bodyOf = (response: APIGatewayProxyResult) => JSON.parse(response.body) as Record<string, unknown>;
