@@ -4,7 +4,6 @@ import type { Decision } from './decision.js';
 import {
   IdempotencyAlreadyInProgressError,
   IdempotencyPersistenceError,
-  IdempotencyResultNotStoredError,
   IdempotencyValidationError,
   isIdempotencyError,
 } from './errors.js';
@@ -18,8 +17,8 @@ import { notStoredError, storeOutcome } from './outcome.js';
 import { claimDefaultKeyPrefix } from './prefixRegistry.js';
 import { canTakeOver, type IdempotencyRecord, isCompleted } from './record.js';
 import { decodeResult } from './result.js';
-import { acquireWithRetries, asPersistenceError, DEADLINE_MARGIN_MS, jitter, sleep } from './storeRetries.js';
 import type { FencedOutcome } from './store.js';
+import { acquireWithRetries, asPersistenceError, DEADLINE_MARGIN_MS, jitter, sleep } from './storeRetries.js';
 import { bindIdempotencyToken } from './token.js';
 
 /** Identity of one guarded call, bound before the handler runs. */

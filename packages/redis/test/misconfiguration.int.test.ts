@@ -79,7 +79,7 @@ describe('a Redis that refuses the script', () => {
     await redis.client.set(keyPrefix + lock.key, 'not a record');
     const store = new RedisStore({ client: redis.client, keyPrefix });
 
-    const error = await store.acquire(lock).catch((e: unknown) => e as IdempotencyPersistenceError);
+    const error = (await store.acquire(lock).catch((e: unknown) => e)) as IdempotencyPersistenceError;
 
     expect(error).toBeInstanceOf(IdempotencyPersistenceError);
     expect(String(error.cause)).toMatch(/WRONGTYPE/);

@@ -263,10 +263,7 @@ export const storeContract: readonly StoreContractCase[] = [
       const laterSec = Math.ceil(later / 1000) + 10;
       assert.equal(await store.extend(lock.key, lock.owner, later, laterSec), 'ok');
       // The first renewal's copy arrives now: the owner still holds the lock, for longer.
-      assert.equal(
-        await store.extend(lock.key, lock.owner, lock.lockedUntilMs + 1000, lock.expiresAtSec),
-        'ok',
-      );
+      assert.equal(await store.extend(lock.key, lock.owner, lock.lockedUntilMs + 1000, lock.expiresAtSec), 'ok');
       const record = await store.get(lock.key);
       assert.equal(record?.lockedUntilMs, later);
       assert.equal(record?.expiresAtSec, laterSec);
