@@ -1,5 +1,7 @@
 import { getIdempotencyToken, type IdempotencyStore, InMemoryStore, makeIdempotent } from '@oncely/core';
 import fc from 'fast-check';
+// The fault proxy's seeded PRNG, so the engine's jitter replays with the scenario.
+import { mulberry32 } from '../../../dynamodb-local/src/faultProxyRules.js';
 import { ChaosStore, currentCall, type Fault, type FaultKind } from './ChaosStore.js';
 import { type HandlerOutcome, Model, type PlannedCall } from './model.js';
 
@@ -98,18 +100,6 @@ const inLambda = (scenario: Scenario): Scenario => ({
   calls: scenario.calls.map((call) => ({ ...call, remainingMs: call.remainingMs ?? 3000 })),
 });
 
-/** A tiny seeded PRNG (mulberry32), so the engine's jitter replays with the scenario. */
-const seededRandom = (seed: number): (() => number) => {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-};
-
 interface ModelEvent {
   key: string;
   callId: string;
@@ -135,7 +125,7 @@ export const runScenario = async (
   inner: IdempotencyStore = new InMemoryStore(),
 ): Promise<Model> => {
   jest.useFakeTimers({ now: T0, doNotFake: ['nextTick', 'queueMicrotask'] });
-  const random = jest.spyOn(Math, 'random').mockImplementation(seededRandom(scenario.randomSeed));
+  const random = jest.spyOn(Math, 'random').mockImplementation(mulberry32(scenario.randomSeed));
   try {
     return await drive(scenario, inner);
   } finally {
