@@ -14,6 +14,9 @@ export interface WrapOptions {
   wait?: boolean;
 }
 
+// Wrappers built so far: each gets a prefix of its own.
+let wrapped = 0;
+
 /**
  * The handler made idempotent by oncely's wrapper, keyed by the whole event (the default of both libraries).
  *
@@ -29,6 +32,9 @@ export const withOncely = <E, R>(
 ): BenchHandler<E, R> =>
   makeIdempotent(handler, {
     store,
+    // The bench wraps one handler many times in one process: each wrapper names its own prefix
+    // (a second default prefix in one process is a configuration error).
+    keyPrefix: `bench.${++wrapped}`,
     localCache: options.localCache ? {} : false,
     whenInProgress: options.wait ? { wait: true } : 'throw',
   }) as BenchHandler<E, R>;
