@@ -69,9 +69,12 @@ export class IdempotencyEngine {
     this.#keyPrefix = options.keyPrefix ?? defaultKeyPrefix;
     if (options.keyPrefix === undefined) claimDefaultKeyPrefix(defaultKeyPrefix, frontDoor);
     if (options.disabled) {
-      options.logger.warn('Idempotency is disabled by ONCELY_DISABLED=true: every call runs', {
-        keyPrefix: this.#keyPrefix,
-      });
+      options.logger.warn(
+        'Idempotency is disabled by ONCELY_DISABLED=true or POWERTOOLS_IDEMPOTENCY_DISABLED: every call runs',
+        {
+          keyPrefix: this.#keyPrefix,
+        },
+      );
     }
   }
 

@@ -321,6 +321,10 @@ const parseKeySelection = (input: Record<string, unknown>): Pick<ResolvedOptions
   return { keySource: 'the whole payload', selectKey: (payload) => payload };
 };
 
+// Users carry POWERTOOLS_IDEMPOTENCY_DISABLED over from Powertools, which reads it with
+// getBooleanFromEnv({ extendedParsing: true }): trimmed, any case, 1/y/yes/t/true/on.
+const powertoolsDisabled = (value: string | undefined): boolean => /^(1|y|yes|t|true|on)$/i.test(value?.trim() ?? '');
+
 /**
  * Checks an options object, fills defaults, compiles JMESPath, and freezes the result.
  * Throws `IdempotencyConfigError` naming the option, the value and what is allowed.
@@ -367,6 +371,6 @@ export const resolveOptions = (
     onDecision: parseFunction<ResolvedOptions['onDecision']>('onDecision', input.onDecision),
     lease: parseLease(input.lease),
     cacheErrors: parseCacheErrors(input.cacheErrors),
-    disabled: env.ONCELY_DISABLED === 'true',
+    disabled: env.ONCELY_DISABLED === 'true' || powertoolsDisabled(env.POWERTOOLS_IDEMPOTENCY_DISABLED),
   });
 };
