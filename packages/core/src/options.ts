@@ -1,5 +1,5 @@
 import { search } from '@aws-lambda-powertools/jmespath';
-import { PowertoolsFunctions } from '@aws-lambda-powertools/jmespath/functions';
+import { type Functions, PowertoolsFunctions } from '@aws-lambda-powertools/jmespath/functions';
 import type { DecisionEvent } from './decision.js';
 import { IdempotencyConfigError } from './errors.js';
 import { readKeyHeader } from './http.js';
@@ -39,6 +39,13 @@ export interface IdempotencyOptions<TPayload = unknown, TResult = unknown> {
   keyHeader?: string;
   /** JMESPath of a payload part that replays must repeat unchanged. */
   validatePath?: string;
+  /**
+   * The JMESPath functions `keyPath` and `validatePath` may call, as Powertools' `jmesPathOptions`
+   * takes them: an instance of a class extending `PowertoolsFunctions` (or `Functions`) from
+   * `@aws-lambda-powertools/jmespath/functions`. It replaces the default set, so extend
+   * `PowertoolsFunctions` to keep `powertools_json` and the others. Default: `new PowertoolsFunctions()`.
+   */
+  jmesPathOptions?: Functions;
   /** Lifetime of a completed record, in seconds. Default 3600. */
   expiresAfterSeconds?: number;
   /** What a call does when the same key is in progress: `'throw'` (default) or wait for its result. */
@@ -114,6 +121,7 @@ const knownOptions = new Set([
   'keyPath',
   'key',
   'validatePath',
+  'jmesPathOptions',
   'expiresAfterSeconds',
   'whenInProgress',
   'localCache',
@@ -156,12 +164,31 @@ const parseStore = (value: unknown): IdempotencyStore => {
   return store as IdempotencyStore;
 };
 
-const jmespathOptions = { customFunctions: new PowertoolsFunctions() };
+const powertoolsFunctions = new PowertoolsFunctions();
+
+// Duck-typed rather than `instanceof Functions`: the ESM and CJS copies of the package each
+// have their own class.
+const parseJmesPathFunctions = (value: unknown): Functions => {
+  if (value === undefined) return powertoolsFunctions;
+  if (typeof value !== 'object' || value === null || typeof (value as Functions).introspectMethods !== 'function') {
+    return fail(
+      'jmesPathOptions',
+      value,
+      'use an instance of a class extending PowertoolsFunctions (or Functions) from @aws-lambda-powertools/jmespath/functions',
+    );
+  }
+  return value as Functions;
+};
 
 // `search` parses once and caches the tree by expression, so compiling here means every
 // request reuses the parsed expression. Running it on `{}` also surfaces unknown functions
 // and wrong arities; type errors on the empty object are expected and ignored.
-const compileJmesPath = (option: string, expression: unknown): ((payload: unknown) => unknown) => {
+const compileJmesPath = (
+  option: string,
+  expression: unknown,
+  customFunctions: Functions,
+): ((payload: unknown) => unknown) => {
+  const jmespathOptions = { customFunctions };
   if (typeof expression !== 'string' || expression.trim() === '') {
     return fail(option, expression, 'use a non-empty JMESPath expression such as "body.orderId"');
   }
@@ -296,7 +323,10 @@ const parseScope = (input: Record<string, unknown>): ResolvedOptions['scope'] =>
   return parseFunction<ResolvedOptions['scope']>('scope', input.scope);
 };
 
-const parseKeySelection = (input: Record<string, unknown>): Pick<ResolvedOptions, 'keySource' | 'selectKey'> => {
+const parseKeySelection = (
+  input: Record<string, unknown>,
+  functions: Functions,
+): Pick<ResolvedOptions, 'keySource' | 'selectKey'> => {
   const sources = ['keyPath', 'key', 'keyHeader'].filter((name) => input[name] !== undefined);
   if (sources.length > 1) {
     throw new IdempotencyConfigError(
@@ -313,7 +343,7 @@ const parseKeySelection = (input: Record<string, unknown>): Pick<ResolvedOptions
   if (input.keyPath !== undefined) {
     return {
       keySource: `keyPath ${JSON.stringify(input.keyPath)}`,
-      selectKey: compileJmesPath('keyPath', input.keyPath),
+      selectKey: compileJmesPath('keyPath', input.keyPath, functions),
     };
   }
   const extract = parseFunction<(payload: unknown) => unknown>('key', input.key);
@@ -350,11 +380,12 @@ export const resolveOptions = (
     );
   }
   const lockDurationMs = parseWhole('lockDurationMs', input.lockDurationMs, 60_000, 'milliseconds', MAX_LAMBDA_MS);
+  const functions = parseJmesPathFunctions(input.jmesPathOptions);
   return Object.freeze({
     store: parseStore(input.store),
-    ...parseKeySelection(input),
+    ...parseKeySelection(input, functions),
     selectValidation:
-      input.validatePath === undefined ? undefined : compileJmesPath('validatePath', input.validatePath),
+      input.validatePath === undefined ? undefined : compileJmesPath('validatePath', input.validatePath, functions),
     expiresAfterSeconds: parseWhole('expiresAfterSeconds', input.expiresAfterSeconds, 3600, 'seconds', MAX_EXPIRY_SEC),
     maxWaitMs: parseMaxWaitMs(input.whenInProgress),
     localCache: parseLocalCache(input.localCache),
