@@ -22,3 +22,25 @@ const toPlain = (value: AttributeValue): unknown => {
  * ```
  */
 export const attributeValueToJson = (value: AttributeValue): string => JSON.stringify(toPlain(value));
+
+// JSON.parse only gives these shapes; a number keeps the text `String` gives it, as `marshall` does.
+const fromPlain = (value: unknown): AttributeValue => {
+  if (value === null) return { NULL: true };
+  if (typeof value === 'string') return { S: value };
+  if (typeof value === 'number') return { N: String(value) };
+  if (typeof value === 'boolean') return { BOOL: value };
+  if (Array.isArray(value)) return { L: value.map(fromPlain) };
+  return { M: Object.fromEntries(Object.entries(value as object).map(([k, v]) => [k, fromPlain(v)])) };
+};
+
+/**
+ * A result's JSON text as the native DynamoDB value `marshall` of `@aws-sdk/util-dynamodb`
+ * makes of it (as Powertools for AWS Lambda TypeScript stores results): a string as S, a
+ * number as N, an object as M, an array as L. Inverse of {@link attributeValueToJson}.
+ *
+ * @example
+ * ```ts
+ * jsonToAttributeValue('{"ok":true}'); // { M: { ok: { BOOL: true } } }
+ * ```
+ */
+export const jsonToAttributeValue = (json: string): AttributeValue => fromPlain(JSON.parse(json));

@@ -116,8 +116,10 @@ export const buildCompleteInput = (layout: TableLayout, completion: Completion):
       [names.owner]: values[':owner'] as AttributeValue,
       [names.data]: { S: '' },
     });
-    const data = encodeData(completion.data, layout.compressAboveBytes, otherBytes);
-    const sizeBytes = otherBytes + (data.B?.byteLength ?? Buffer.byteLength(data.S ?? '', 'utf8'));
+    const data = encodeData(completion.data, layout, otherBytes);
+    // The value alone: the attribute's name is counted in otherBytes. A native value (powertools:
+    // 'typescript') is counted as DynamoDB counts a map or a list.
+    const sizeBytes = otherBytes + itemSizeBytes({ '': data });
     if (sizeBytes > MAX_ITEM_BYTES) throw resultTooLarge(completion.key, sizeBytes);
     values[':data'] = data;
     updateExpression = 'SET #status = :completed, #expiration = :expiresAtSec, #data = :data REMOVE #lockedUntil';

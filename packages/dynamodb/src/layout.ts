@@ -46,6 +46,18 @@ export const defaultAttributeNames: Readonly<AttributeNames> = Object.freeze({
   notStored: 'result_not_stored',
 });
 
+/**
+ * The Powertools for AWS Lambda runtime whose record format a shared table uses: `typescript`
+ * stores a result as a native DynamoDB value (a string as S, an object as M, a number as N...),
+ * `python` as JSON text.
+ *
+ * @example
+ * ```ts
+ * new DynamoDBStore({ tableName: 'IdempotencyTable', powertools: 'typescript' });
+ * ```
+ */
+export type PowertoolsFormat = 'typescript' | 'python';
+
 /** Everything the builders need to know about the table, resolved once from the options. */
 export interface TableLayout {
   tableName: string;
@@ -54,6 +66,8 @@ export interface TableLayout {
   sortKey?: Readonly<{ attribute: string; partitionValue: string }> | undefined;
   /** Results whose JSON text is larger than this many UTF-8 bytes are stored compressed. */
   compressAboveBytes: number;
+  /** The Powertools format `data` is read and written in; oncely's own (JSON text, compressed) when absent. */
+  powertools?: PowertoolsFormat | undefined;
 }
 
 /** The primary key of the record for `key`. */

@@ -1,6 +1,6 @@
 import type { DynamoDBClient, DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import { IdempotencyConfigError } from '@oncely/core';
-import { type AttributeNames, defaultAttributeNames, type TableLayout } from './layout.js';
+import { type AttributeNames, defaultAttributeNames, type PowertoolsFormat, type TableLayout } from './layout.js';
 
 /**
  * Sort-key mode (Powertools' `sortKeyAttr` and `staticPkValue`).
@@ -41,9 +41,25 @@ export interface DynamoDBStoreOptions {
    * compresses, so Powertools can read every record. Default 4096.
    */
   compressAboveBytes?: number;
+  /**
+   * Share the table with Powertools for AWS Lambda: read and write `data` exactly as that
+   * runtime's Powertools does (`typescript`: native DynamoDB values; `python`: JSON text), so
+   * each side replays the other's results with the same type and value. Implies
+   * `compressAboveBytes: Infinity`; with `sortKey`, `partitionValue` must be given. Default: none.
+   */
+  powertools?: PowertoolsFormat;
 }
 
-const optionNames = ['tableName', 'client', 'clientConfig', 'attributes', 'sortKey', 'compressAboveBytes'];
+const optionNames = [
+  'tableName',
+  'client',
+  'clientConfig',
+  'attributes',
+  'sortKey',
+  'compressAboveBytes',
+  'powertools',
+];
+const powertoolsFormats: readonly PowertoolsFormat[] = ['typescript', 'python'];
 const DEFAULT_COMPRESS_ABOVE_BYTES = 4096;
 const DEFAULT_PARTITION_VALUE = 'idempotency';
 
@@ -72,16 +88,45 @@ const parseAttributes = (input: Partial<AttributeNames> = {}): AttributeNames =>
   return Object.freeze(names);
 };
 
-const parseSortKey = (input: SortKeyOptions | undefined, names: AttributeNames): TableLayout['sortKey'] => {
+const parsePowertools = (value: unknown): PowertoolsFormat | undefined => {
+  if (value === undefined || powertoolsFormats.includes(value as PowertoolsFormat)) {
+    return value as PowertoolsFormat | undefined;
+  }
+  return fail(
+    `powertools must be 'typescript' or 'python' (the Powertools runtime sharing the table), got ${JSON.stringify(value)}`,
+  );
+};
+
+const parseSortKey = (
+  input: SortKeyOptions | undefined,
+  names: AttributeNames,
+  powertools: PowertoolsFormat | undefined,
+): TableLayout['sortKey'] => {
   if (input === undefined) return undefined;
   rejectUnknown(input, ['attribute', 'partitionValue'], 'sortKey.');
   const attribute = parseName(input.attribute, 'sortKey.attribute');
   if (Object.values(names).includes(attribute)) fail(`sortKey.attribute "${attribute}" is already a record attribute`);
+  if (powertools !== undefined && input.partitionValue === undefined) {
+    // Powertools' staticPkValue defaults to `idempotency#${AWS_LAMBDA_FUNCTION_NAME}`, ours to
+    // 'idempotency': neither default is taken silently, since a mismatch puts every key elsewhere.
+    const powertoolsDefault = `idempotency#${process.env.AWS_LAMBDA_FUNCTION_NAME ?? ''}`;
+    fail(
+      `sortKey.partitionValue is required with powertools: Powertools' default is "idempotency#<function name>"; ` +
+        `pass sortKey: { attribute: '${attribute}', partitionValue: '${powertoolsDefault}' } here, or the staticPkValue you gave Powertools`,
+    );
+  }
   const partitionValue = parseName(input.partitionValue ?? DEFAULT_PARTITION_VALUE, 'sortKey.partitionValue');
   return Object.freeze({ attribute, partitionValue });
 };
 
-const parseCompressAboveBytes = (value: number | undefined): number => {
+const parseCompressAboveBytes = (value: number | undefined, powertools: PowertoolsFormat | undefined): number => {
+  if (powertools !== undefined) {
+    if (value === undefined || value === Number.POSITIVE_INFINITY) return Number.POSITIVE_INFINITY;
+    return fail(
+      `compressAboveBytes ${value} cannot be used with powertools: '${powertools}': Powertools cannot read ` +
+        'compressed results; leave compressAboveBytes out (it is Infinity with powertools)',
+    );
+  }
   if (value === undefined) return DEFAULT_COMPRESS_ABOVE_BYTES;
   const valid =
     typeof value === 'number' && value >= 0 && (Number.isInteger(value) || value === Number.POSITIVE_INFINITY);
@@ -104,10 +149,12 @@ export const resolveStoreOptions = (options: DynamoDBStoreOptions): TableLayout 
     fail('give either client or clientConfig, not both');
   }
   const names = parseAttributes(options.attributes);
+  const powertools = parsePowertools(options.powertools);
   return Object.freeze({
     tableName: parseName(options.tableName, 'tableName'),
     names,
-    sortKey: parseSortKey(options.sortKey, names),
-    compressAboveBytes: parseCompressAboveBytes(options.compressAboveBytes),
+    sortKey: parseSortKey(options.sortKey, names, powertools),
+    compressAboveBytes: parseCompressAboveBytes(options.compressAboveBytes, powertools),
+    powertools,
   });
 };
