@@ -13,6 +13,29 @@ import {
 const POWERTOOLS_CLEANUP_KEY = 'powertools-for-aws.idempotency';
 const CLEANUP_KEY = 'oncely.cleanup';
 
+// On an early response Middy (6 and 7) skips the handler and every `after`, also the `after` of
+// middlewares registered before this one, so Powertools Tracer, Metrics and Logger would not close
+// the segment, flush the metrics or reset the keys. They register that work under these keys of
+// `request.internal`; Powertools' `cleanupMiddlewares` (@aws-lambda-powertools/commons) calls it, in
+// this order, before an early return, as Powertools' idempotency middleware does. The same
+// convention is followed here rather than imported: the commons entry point would be a runtime
+// dependency and sets AWS_SDK_UA_APP_ID when loaded.
+const POWERTOOLS_CLEANUP_KEYS = [
+  'powertools-for-aws.tracer',
+  'powertools-for-aws.metrics',
+  'powertools-for-aws.logger',
+  POWERTOOLS_CLEANUP_KEY,
+] as const;
+
+const cleanupPowertools = async (request: Request): Promise<void> => {
+  for (const key of POWERTOOLS_CLEANUP_KEYS) {
+    // Read afresh each time: Powertools middlewares replace `request.internal` with a copy.
+    const internal = request.internal as Record<string, unknown>;
+    const cleanup = Object.hasOwn(internal, key) ? internal[key] : undefined;
+    if (typeof cleanup === 'function') await (cleanup as Cleanup)(request);
+  }
+};
+
 type Cleanup = (request: Request) => Promise<void>;
 
 const isLambdaContext = (value: unknown): value is LambdaContextLike =>
@@ -21,8 +44,10 @@ const isLambdaContext = (value: unknown): value is LambdaContextLike =>
 /**
  * Middy middleware: the handler runs at most once per idempotency key. `before` derives the
  * key and takes the lock, answering a replay with the stored response as an early response
- * (the handler and every later middleware are skipped); `after` stores the response; `onError`
- * releases the lock so a retry can run. Same options as `makeIdempotent`.
+ * (Middy then skips the handler, every later middleware, and the `after` of every middleware);
+ * `after` stores the response; `onError` releases the lock so a retry can run. Before an early
+ * response it runs the cleanups Powertools utilities registered on the request (Tracer, Metrics,
+ * Logger), as Powertools' own idempotency middleware does. Same options as `makeIdempotent`.
  *
  * @example
  * ```ts
@@ -63,6 +88,7 @@ export const idempotency = <TEvent = any, TResult = any>(
       const context = isLambdaContext(request.context) ? request.context : undefined;
       const start = await engine.startHttp(request.event, context);
       if (start.action === 'replay') {
+        await cleanupPowertools(request);
         // `earlyResponse` (Middy >= 6) also short-circuits a stored `undefined`.
         (request as { earlyResponse?: unknown }).earlyResponse = start.result;
         return start.result as TResult;
