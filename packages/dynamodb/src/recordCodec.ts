@@ -74,12 +74,10 @@ const clip = (text: string): string => (text.length > 40 ? `${text.slice(0, 40)}
 // A String that is not JSON text is a string result of Powertools TypeScript: read as JSON it
 // would fail on every replay, and read as a string it could be any JSON text ("42"); only the
 // option says which, so this names it. Our own records (with an owner) always hold JSON text.
-const notJsonText = (key: string, text: string, powertools: PowertoolsFormat | undefined) =>
+const notJsonText = (key: string, text: string) =>
   new IdempotencyPersistenceError(
-    `the result stored for key "${key}" is a String that is not JSON text (${JSON.stringify(clip(text))}), ` +
-      'as Powertools for AWS Lambda (TypeScript) stores a string result' +
-      (powertools === 'python' ? ', not Powertools for Python' : '') +
-      "; to share the table with Powertools TypeScript, set powertools: 'typescript' on DynamoDBStore",
+    `its data is a String that is not JSON text (${JSON.stringify(clip(text))}), as Powertools for AWS Lambda ` +
+      "(TypeScript) stores a string result; to share the table with it, set powertools: 'typescript' on DynamoDBStore",
     { key, retryable: false },
   );
 
@@ -117,7 +115,7 @@ export const decodeRecord = (layout: TableLayout, item: Record<string, Attribute
   if (data !== undefined) {
     const owner = item[names.owner];
     if (data.S !== undefined && layout.powertools !== 'typescript' && owner === undefined && !isJsonText(data.S)) {
-      throw notJsonText(key, data.S, layout.powertools);
+      throw notJsonText(key, data.S);
     }
     record.data = decodeData(data, layout.powertools);
   }

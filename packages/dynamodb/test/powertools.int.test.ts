@@ -1,4 +1,5 @@
-import { PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBStore } from '@oncely/dynamodb';
 import { lockFor, useTestTable } from './fixtures';
 
 const local = useTestTable();
@@ -70,5 +71,52 @@ describe('records written by Powertools', () => {
     const record = await local.store.get(key);
 
     expect(JSON.parse(record?.data ?? 'null')).toEqual({ ok: true, n: 7 });
+  });
+});
+
+// Powertools for AWS Lambda (Python) stores `json.dumps(result, sort_keys=True)` as a String and
+// replays `json.loads` of it (persistence/base.py, save_success; datarecord.py).
+describe("records in the Powertools for Python format (powertools: 'python')", () => {
+  const pythonStore = () =>
+    new DynamoDBStore({ tableName: local.table.tableName, client: local.client, powertools: 'python' });
+
+  it.each<[string, unknown]>([
+    ['the string "42"', '42'],
+    ['a large object', { lines: Array.from({ length: 2_000 }, (_, i) => ({ sku: `sku-${i}`, qty: i })) }],
+  ])('are written as JSON text, never compressed: %s', async (_kind, result) => {
+    const store = pythonStore();
+    const lock = lockFor();
+    await store.acquire(lock);
+
+    await store.complete({
+      key: lock.key,
+      owner: lock.owner,
+      data: JSON.stringify(result),
+      expiresAtSec: lock.expiresAtSec,
+    });
+
+    const { Item } = await local.client.send(
+      new GetItemCommand({ TableName: local.table.tableName, Key: { id: { S: lock.key } }, ConsistentRead: true }),
+    );
+    expect(Item?.data).toEqual({ S: JSON.stringify(result) });
+  });
+
+  it('are read as the JSON text Python wrote', async () => {
+    const key = `python#${Date.now()}`;
+    await local.client.send(
+      new PutItemCommand({
+        TableName: local.table.tableName,
+        Item: {
+          id: { S: key },
+          expiration: { N: '4102444800' },
+          status: { S: 'COMPLETED' },
+          data: { S: '{"amount": 10, "body": "captured", "ok": true}' },
+        },
+      }),
+    );
+
+    const record = await pythonStore().get(key);
+
+    expect(JSON.parse(record?.data ?? 'null')).toEqual({ amount: 10, body: 'captured', ok: true });
   });
 });
