@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { decodeError } from './cachedError.js';
 import type { Decision } from './decision.js';
+import { continuedLockOwner, durableExecutionOf, durableOwner } from './durable.js';
 import {
   IdempotencyAlreadyInProgressError,
   IdempotencyPersistenceError,
@@ -9,7 +10,12 @@ import {
 } from './errors.js';
 import { markReplayed, problemResponse } from './http.js';
 import { identifyCall } from './identify.js';
-import { findLambdaContext, type LambdaContextLike } from './lambdaContext.js';
+import {
+  type DurableContextLike,
+  findInvocationContext,
+  type LambdaContextLike,
+  lambdaContextOf,
+} from './lambdaContext.js';
 import { type LeaseOptions, LeaseRenewal } from './lease.js';
 import type { CachedResult } from './localCache.js';
 import type { ResolvedOptions } from './options.js';
@@ -84,7 +90,7 @@ export class IdempotencyEngine {
 
   /** Runs `invoke` at most once per key and answers replays from the store. */
   async execute<T>(args: readonly unknown[], invoke: () => T | Promise<T>): Promise<T> {
-    const start = await this.startHttp(args[this.#options.payloadArgument], findLambdaContext(args));
+    const start = await this.startHttp(args[this.#options.payloadArgument], findInvocationContext(args));
     if (start.action === 'replay') return start.result as T;
     if (start.action === 'run-unguarded') return invoke();
     let result: T;
@@ -102,7 +108,7 @@ export class IdempotencyEngine {
    * `start`, with the `http` option applied: idempotency errors a client can act on become
    * problem responses (answered as replays) and replays are marked `Idempotent-Replayed`.
    */
-  async startHttp(payload: unknown, context: LambdaContextLike | undefined): Promise<Start> {
+  async startHttp(payload: unknown, context: LambdaContextLike | DurableContextLike | undefined): Promise<Start> {
     if (!this.#options.http) return this.start(payload, context);
     try {
       const start = await this.start(payload, context);
@@ -114,9 +120,15 @@ export class IdempotencyEngine {
     }
   }
 
-  /** Derives the key and takes the lock, or returns the stored result of an earlier call. */
-  async start(payload: unknown, context: LambdaContextLike | undefined): Promise<Start> {
+  /**
+   * Derives the key and takes the lock, or returns the stored result of an earlier call.
+   * `invocationContext` is the context the handler received: a Lambda context, or a durable
+   * execution context (its Lambda context sets the deadline).
+   */
+  async start(payload: unknown, invocationContext: LambdaContextLike | DurableContextLike | undefined): Promise<Start> {
     const options = this.#options;
+    const context = lambdaContextOf(invocationContext);
+    const durable = durableExecutionOf(invocationContext);
     const startedMs = Date.now();
     if (options.disabled) {
       this.#decide(undefined, 'disabled', startedMs);
@@ -147,7 +159,7 @@ export class IdempotencyEngine {
           { key },
         );
       }
-      const owner = randomUUID();
+      let owner = durable ? durableOwner(durable) : randomUUID();
       // Without a Lambda deadline the lock is a heartbeat lease, so it lasts as long as the call
       // does and frees within one lease after a crash.
       const lease = options.lease ?? (context ? undefined : options.contextlessLease);
@@ -161,20 +173,23 @@ export class IdempotencyEngine {
         Math.floor(nowMs / 1000) + options.expiresAfterSeconds,
         Math.ceil(lockedUntilMs / 1000),
       );
-      const acquired = await acquireWithRetries(options.store, options.logger, {
-        key,
-        owner,
-        lockedUntilMs,
-        expiresAtSec,
-        validation,
-        nowMs,
-      });
+      const lock = { key, lockedUntilMs, expiresAtSec, validation, nowMs };
+      let acquired = await acquireWithRetries(options.store, options.logger, { ...lock, owner });
+      // A durable function's replay invocation runs the handler again from the start, over the lock
+      // its suspended earlier invocation still holds: the lock is taken over under that invocation's
+      // owner (the store admits an INPROGRESS record's own owner), only for the same execution.
+      const continued = acquired.acquired ? undefined : continuedLockOwner(acquired.existing, durable);
+      if (continued !== undefined) {
+        options.logger.debug('Continuing the lock of an earlier invocation of this durable execution', { key });
+        owner = continued;
+        acquired = await acquireWithRetries(options.store, options.logger, { ...lock, owner });
+      }
       if (acquired.acquired) {
         const call = { key, owner, validation, startedMs, expiresAtSec, lockedUntilMs, hardDeadlineMs };
         const fresh = lease ? await this.#freshLease(call, lease) : call;
         if (fresh === 'lost') continue;
         options.logger.debug('Lock taken; running the call', { key });
-        return { action: 'run', lock: this.#hold(fresh, lease, context) };
+        return { action: 'run', lock: this.#hold(fresh, lease, invocationContext) };
       }
       const settled = await this.#settle(acquired.existing, validation, waitUntilMs, startedMs);
       if (settled !== 'retry') return settled;
@@ -223,7 +238,8 @@ export class IdempotencyEngine {
       hardDeadlineMs: number | undefined;
     },
     lease: ResolvedOptions['lease'],
-    context: LambdaContextLike | undefined,
+    // The token is bound to the context the handler received, durable or not.
+    context: LambdaContextLike | DurableContextLike | undefined,
   ): HeldLock {
     const { key, owner, validation, startedMs, expiresAtSec, lockedUntilMs, hardDeadlineMs } = call;
     const unbind = bindIdempotencyToken(context, { key, owner });

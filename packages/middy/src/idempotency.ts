@@ -4,7 +4,6 @@ import {
   type HeldLock,
   IdempotencyEngine,
   type IdempotencyOptions,
-  type LambdaContextLike,
   resolveOptions,
 } from '@oncely/core';
 
@@ -37,9 +36,6 @@ const cleanupPowertools = async (request: Request): Promise<void> => {
 };
 
 type Cleanup = (request: Request) => Promise<void>;
-
-const isLambdaContext = (value: unknown): value is LambdaContextLike =>
-  typeof (value as Partial<LambdaContextLike> | undefined)?.getRemainingTimeInMillis === 'function';
 
 /**
  * Middy middleware: the handler runs at most once per idempotency key. `before` derives the
@@ -85,8 +81,8 @@ export const idempotency = <TEvent = any, TResult = any>(
 
   return {
     async before(request) {
-      const context = isLambdaContext(request.context) ? request.context : undefined;
-      const start = await engine.startHttp(request.event, context);
+      // A Lambda context, or a durable execution context (the engine reads the Lambda context inside it).
+      const start = await engine.startHttp(request.event, request.context);
       if (start.action === 'replay') {
         await cleanupPowertools(request);
         // `earlyResponse` (Middy >= 6) also short-circuits a stored `undefined`.
