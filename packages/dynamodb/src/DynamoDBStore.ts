@@ -14,7 +14,7 @@ import type {
   IdempotencyStore,
   LockRequest,
 } from '@oncely/core';
-import { IdempotencyError, IdempotencyPersistenceError } from '@oncely/core';
+import { IdempotencyError, IdempotencyPersistenceError, isIdempotencyError } from '@oncely/core';
 import {
   buildAcquireInput,
   buildCompleteInput,
@@ -127,10 +127,13 @@ export class DynamoDBStore implements IdempotencyStore {
     try {
       return decodeRecord(this.#layout, item);
     } catch (error) {
+      // The codec's own errors already say what to do (a Powertools record without the format option).
+      if (isIdempotencyError(error)) throw error;
+      // Reading it again gives the same item: not retryable.
       throw new IdempotencyPersistenceError(
         `The item for key "${key}" in table "${this.tableName}" is not an idempotency record ` +
           `(${(error as Error).message}); check the attributes and sortKey options against the table`,
-        { key, cause: error },
+        { key, cause: error, retryable: false },
       );
     }
   }

@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { IdempotencyAlreadyInProgressError as PowertoolsInProgressError } from '@aws-lambda-powertools/idempotency';
 import { IdempotencyAlreadyInProgressError, IdempotencyPersistenceError } from '@oncely/core';
 import { lambdaContext } from '../../core/test/fixtures.js';
-import { localClient } from './fixtures';
+import { countRequests, localClient } from './fixtures';
 import { newOrder, type Order, type Side, tableShapes, useSharedTable } from './powertoolsTables';
 
 const client = localClient();
@@ -80,11 +80,16 @@ describe('a table shared with Powertools TypeScript, read without the powertools
     const order = newOrder();
     await powertools(order, lambdaContext());
 
+    const requests = countRequests(client);
+
     const replay = oncely(order, lambdaContext());
 
     await expect(replay).rejects.toThrow(IdempotencyPersistenceError);
+    await expect(replay).rejects.toMatchObject({ retryable: false });
     await expect(replay).rejects.toThrow(/set powertools: 'typescript' on DynamoDBStore/);
     expect(runs).toEqual({ powertools: 1, oncely: 0 });
+    // Not retried: reading the record again would give the same answer.
+    expect(requests.sent).toEqual(['PutItemCommand']);
   });
 
   it.each<[string, unknown]>([
