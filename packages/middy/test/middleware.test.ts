@@ -1,5 +1,5 @@
 import httpJsonBodyParser from '@middy/http-json-body-parser';
-import { InMemoryStore } from '@oncely/core';
+import { IdempotencyConfigError, InMemoryStore } from '@oncely/core';
 import { FaultyStore } from '@oncely/core/testing';
 import { cleanupIdempotency, idempotency } from '@oncely/middy';
 import { deferred, lambdaContext } from '../../core/test/fixtures.js';
@@ -195,5 +195,25 @@ describe.each(middyVersions)('on %s', (_name, middy) => {
       expect(runs).toBe(2);
       expect(store.size).toBe(0);
     });
+  });
+});
+
+describe('default key prefix', () => {
+  const previousName = process.env.AWS_LAMBDA_FUNCTION_NAME;
+  afterEach(() => {
+    if (previousName === undefined) delete process.env.AWS_LAMBDA_FUNCTION_NAME;
+    else process.env.AWS_LAMBDA_FUNCTION_NAME = previousName;
+  });
+
+  it('refuses a second middleware with the same default prefix at construction: two chains would share results', () => {
+    process.env.AWS_LAMBDA_FUNCTION_NAME = 'payments';
+    const store = new InMemoryStore();
+    idempotency({ store });
+
+    const second = () => idempotency({ store });
+
+    expect(second).toThrow(IdempotencyConfigError);
+    expect(second).toThrow(/default key prefix "payments" \(the Middy idempotency\(\) middleware\).*keyPrefix/);
+    expect(() => idempotency({ store, keyPrefix: 'payments.refund' })).not.toThrow();
   });
 });
