@@ -7,17 +7,23 @@ import type {
   LockRequest,
 } from '@oncely/core';
 import { IdempotencyPersistenceError } from '@oncely/core';
-import { type RedisScriptingClient, type RedisStoreOptions, resolveStoreOptions } from './options.js';
+import {
+  type PowertoolsFormat,
+  type RedisScriptingClient,
+  type RedisStoreOptions,
+  resolveStoreOptions,
+} from './options.js';
 import { replyCode, type StoreOperation, toPersistenceError } from './persistenceError.js';
-import { decodeRecord, recordFields, replyStrings } from './recordCodec.js';
-import { acquireScript, completeScript, extendScript, getScript, releaseScript, type Script } from './scripts.js';
+import { type RecordFormat, recordFormat } from './recordFormat.js';
+import type { Script } from './scripts.js';
 
 const fenced = (reply: unknown): FencedOutcome => (Number(reply) === 1 ? 'ok' : 'lock-lost');
 
 /**
  * An `IdempotencyStore` on Redis or Valkey. Each record is a hash under `keyPrefix + key` with
- * the Powertools field names (plus `owner` and `error`), and the key expires (`PEXPIREAT`) when
- * the record does. Every operation is one Lua script, so one round trip: a conflicting `acquire`
+ * the Powertools field names (plus `owner` and `error`), or with `powertools: 'typescript'` the
+ * JSON string Powertools TypeScript's `CachePersistenceLayer` writes; the key expires when the
+ * record does. Every operation is one Lua script, so one round trip: a conflicting `acquire`
  * returns the holder's record in the same reply.
  *
  * @example
@@ -33,11 +39,16 @@ export class RedisStore implements IdempotencyStore {
   readonly client: RedisScriptingClient;
   /** Put before every idempotency key to form the Redis key. */
   readonly keyPrefix: string;
+  /** `'typescript'` when records are in Powertools TypeScript's cache format. */
+  readonly powertools: PowertoolsFormat | undefined;
+  readonly #format: RecordFormat;
 
   constructor(options: RedisStoreOptions) {
     const resolved = resolveStoreOptions(options);
     this.client = resolved.client;
     this.keyPrefix = resolved.keyPrefix;
+    this.powertools = resolved.powertools;
+    this.#format = recordFormat(resolved.powertools);
   }
 
   async acquire(lock: LockRequest): Promise<AcquireResult> {
@@ -49,36 +60,33 @@ export class RedisStore implements IdempotencyStore {
       String(lock.nowMs),
     ];
     if (lock.validation !== undefined) args.push(lock.validation);
-    const fields = await this.#fields(acquireScript, 'acquire', lock.key, args);
-    return fields.length === 0 ? { acquired: true } : { acquired: false, existing: this.#decode(lock.key, fields) };
+    const existing = await this.#record('acquire', lock.key, args);
+    return existing === undefined ? { acquired: true } : { acquired: false, existing };
   }
 
   async complete(completion: Completion): Promise<FencedOutcome> {
     const args = [completion.owner, String(completion.expiresAtSec), String(completion.expiresAtSec * 1000)];
-    if (completion.notStored !== undefined) args.push(recordFields.notStored, completion.notStored);
-    else if (completion.error !== undefined) args.push('error', completion.error);
-    else if (completion.data !== undefined) args.push('data', completion.data);
-    return fenced(await this.#run(completeScript, 'complete', completion.key, args));
+    args.push(...this.#format.outcomeArgs(completion));
+    return fenced(await this.#run('complete', completion.key, args));
   }
 
   async release(key: string, owner: string): Promise<FencedOutcome> {
-    return fenced(await this.#run(releaseScript, 'release', key, [owner]));
+    return fenced(await this.#run('release', key, [owner]));
   }
 
   async extend(key: string, owner: string, lockedUntilMs: number, expiresAtSec: number): Promise<FencedOutcome> {
     const args = [owner, String(lockedUntilMs), String(expiresAtSec), String(expiresAtSec * 1000)];
-    return fenced(await this.#run(extendScript, 'extend', key, args));
+    return fenced(await this.#run('extend', key, args));
   }
 
   async get(key: string): Promise<IdempotencyRecord | undefined> {
-    const fields = await this.#fields(getScript, 'get', key, []);
-    return fields.length === 0 ? undefined : this.#decode(key, fields);
+    return this.#record('get', key, []);
   }
 
-  async #fields(script: Script, operation: StoreOperation, key: string, args: string[]): Promise<string[]> {
-    const reply = await this.#run(script, operation, key, args);
+  async #record(operation: 'acquire' | 'get', key: string, args: string[]): Promise<IdempotencyRecord | undefined> {
+    const reply = await this.#run(operation, key, args);
     try {
-      return replyStrings(reply);
+      return this.#format.decode(key, reply);
     } catch (error) {
       throw this.#notARecord(key, error);
     }
@@ -87,7 +95,8 @@ export class RedisStore implements IdempotencyStore {
   // EVALSHA sends only the script's hash; Redis answers NOSCRIPT (and runs nothing) when it
   // does not have the script cached yet (a new server, a failover, SCRIPT FLUSH), and EVAL
   // then sends the source, which caches it.
-  async #run(script: Script, operation: StoreOperation, key: string, args: string[]): Promise<unknown> {
+  async #run(operation: StoreOperation, key: string, args: string[]): Promise<unknown> {
+    const script: Script = this.#format.scripts[operation];
     const call = { keys: [this.keyPrefix + key], arguments: args };
     try {
       try {
@@ -98,14 +107,6 @@ export class RedisStore implements IdempotencyStore {
       }
     } catch (error) {
       throw toPersistenceError(error, { operation, key, keyPrefix: this.keyPrefix });
-    }
-  }
-
-  #decode(key: string, fields: readonly string[]): IdempotencyRecord {
-    try {
-      return decodeRecord(key, fields);
-    } catch (error) {
-      throw this.#notARecord(key, error);
     }
   }
 

@@ -34,17 +34,30 @@ export interface RedisStoreOptions {
    * outside the handler.
    */
   client: RedisScriptingClient;
-  /** Put before every idempotency key to form the Redis key. Default `'idempotency:'`. */
+  /**
+   * Put before every idempotency key to form the Redis key. Default `'idempotency:'`, or `''`
+   * with `powertools` (Powertools puts nothing before its keys).
+   */
   keyPrefix?: string;
+  /**
+   * `'typescript'`: read and write the record format of Powertools TypeScript's
+   * `CachePersistenceLayer` (one JSON string per key) instead of a hash, so a cache can be shared
+   * with Powertools functions during a migration. Default: a hash per record.
+   */
+  powertools?: PowertoolsFormat;
 }
+
+/** Which Powertools library's cache records a `RedisStore` reads and writes. */
+export type PowertoolsFormat = 'typescript';
 
 /** The options after checking, frozen. */
 export interface ResolvedStoreOptions {
   client: RedisScriptingClient;
   keyPrefix: string;
+  powertools: PowertoolsFormat | undefined;
 }
 
-const optionNames = ['client', 'keyPrefix'];
+const optionNames = ['client', 'keyPrefix', 'powertools'];
 const DEFAULT_KEY_PREFIX = 'idempotency:';
 
 const fail = (message: string): never => {
@@ -76,7 +89,14 @@ export const resolveStoreOptions = (options: RedisStoreOptions): ResolvedStoreOp
         `got ${options.client === null ? 'null' : typeof options.client}`,
     );
   }
-  const keyPrefix = options.keyPrefix ?? DEFAULT_KEY_PREFIX;
+  const { powertools } = options;
+  if (powertools !== undefined && powertools !== 'typescript') {
+    fail(
+      `powertools must be 'typescript' (Powertools TypeScript's CachePersistenceLayer), got ${JSON.stringify(powertools)}; ` +
+        'the records of Powertools Python (RedisCachePersistenceLayer) are not supported',
+    );
+  }
+  const keyPrefix = options.keyPrefix ?? (powertools === undefined ? DEFAULT_KEY_PREFIX : '');
   if (typeof keyPrefix !== 'string') fail(`keyPrefix must be a string, got ${JSON.stringify(keyPrefix)}`);
-  return Object.freeze({ client: options.client, keyPrefix });
+  return Object.freeze({ client: options.client, keyPrefix, powertools });
 };

@@ -7,7 +7,8 @@ export interface Script {
   sha1: string;
 }
 
-const script = (name: string, source: string): Script => ({
+/** A script with its SHA-1. */
+export const script = (name: string, source: string): Script => ({
   name,
   source,
   sha1: createHash('sha1').update(source).digest('hex'),
