@@ -1,3 +1,3 @@
-export type { RedisScriptingClient, RedisStoreOptions, ScriptArguments } from './options.js';
+export type { PowertoolsFormat, RedisScriptingClient, RedisStoreOptions, ScriptArguments } from './options.js';
 export { RedisStore } from './RedisStore.js';
 export { recordFields } from './recordCodec.js';

@@ -85,7 +85,7 @@ export const toPersistenceError = (error: unknown, context: FailureContext): Ide
 
   const code = replyCode(error);
   // An error reply means Redis answered: the script did not run, or stopped at its first write
-  // (the scripts put the one write Redis can refuse, HSET under OOM, first).
+  // (the scripts put the one write Redis can refuse under OOM, HSET or SET, first).
   if (code !== undefined || (error instanceof Error && className(error) === 'ErrorReply')) {
     return fail(replyAdvice(code, context), code === undefined || !permanentReplies.has(code));
   }
