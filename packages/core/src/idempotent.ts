@@ -25,11 +25,15 @@ const declaringClass = (instance: object, name: string | symbol, wrapped: unknow
  * TypeScript 5 standard decorators and with `experimentalDecorators`. The default key prefix is
  * the Lambda function name plus `Class.method`.
  *
+ * TypeScript types a decorator factory's call before it sees the method, so the event type cannot
+ * flow from the method into `key`, `scope` and `onReplay`: name it as a type argument
+ * (`@idempotent<OrderEvent, Result>(...)`); without one the payload is `any`.
+ *
  * @example
  * ```ts
  * class Handler {
- *   @idempotent({ store, keyPath: 'body.orderId' })
- *   async handler(event: APIGatewayProxyEvent, context: Context) { return capture(event); }
+ *   @idempotent<OrderEvent>({ store, key: (event) => event.detail.orderId })
+ *   async handler(event: OrderEvent, context: Context) { return capture(event); }
  * }
  * ```
  */

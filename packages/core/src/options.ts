@@ -19,7 +19,8 @@ export interface WaitWhenInProgress {
 
 /**
  * The one options object of `makeIdempotent`, `@idempotent` and the Middy middleware.
- * Validated when the wrapper is built.
+ * Validated when the wrapper is built. `TPayload` types the argument of `key` and `scope`, `TResult`
+ * that of `onReplay`; `TIndex` is the `payloadArgument` chosen (`makeIdempotent` infers all three).
  *
  * @example
  * ```ts
@@ -28,7 +29,7 @@ export interface WaitWhenInProgress {
  * };
  * ```
  */
-export interface IdempotencyOptions<TPayload = unknown, TResult = unknown> {
+export interface IdempotencyOptions<TPayload = unknown, TResult = unknown, TIndex extends number = number> {
   /** Where records live. Required. */
   store: IdempotencyStore;
   /** JMESPath into the payload selecting the key material (Powertools functions available). Default: the whole payload. */
@@ -72,8 +73,8 @@ export interface IdempotencyOptions<TPayload = unknown, TResult = unknown> {
   onReplay?: (response: TResult, record: IdempotencyRecord) => TResult;
   /** Where decisions are logged (`debug`/`info`/`warn`/`error`). Default: warnings and errors to `console`. */
   logger?: IdempotencyLogger;
-  /** Index of the argument that carries the payload. Default 0 (the Lambda event). */
-  payloadArgument?: number;
+  /** Index of the argument that carries the payload (the one `key` and `scope` receive). Default 0 (the Lambda event). */
+  payloadArgument?: TIndex;
   /**
    * Without a Lambda context among the arguments, the lock is a heartbeat lease of this length,
    * renewed while the call runs (a crashed call frees its key within it). Default 60 000; at most 900 000.
