@@ -1,67 +1,109 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { InMemoryStore } from '@oncely/core';
 import { DynamoDBStore } from '@oncely/dynamodb';
-import { createTestTable, localClientConfig, localEndpoint } from '@oncely/dynamodb-local';
-import { formatTable, runScenario, type ScenarioRow } from '../src/scenario.js';
+import { createTestTable, localClientConfig, localEndpoint, type TestTable } from '@oncely/dynamodb-local';
+import { runFaultScenario } from '../src/faults.js';
+import { RecordingProvider } from '../src/handler.js';
+import { runScenario } from '../src/scenario.js';
+import { formatSection } from '../src/table.js';
+import { expectTheEverydayStory, expectTotals, row } from './story.js';
 
-// The demo's scenario, checked row by row, on DynamoDB Local (as `npm run demo` runs it) and in
-// memory (as `npm run demo -- --memory` runs it), so the main job cannot rot.
+// The demo as `npm run demo` runs it, on DynamoDB Local: the everyday steps, then the fault steps
+// through the fault proxy, with one provider, so the main job cannot rot.
 
-const row = (rows: ScenarioRow[], step: string): ScenarioRow => {
-  const found = rows.find((candidate) => candidate.step === step);
-  if (!found) throw new Error(`no row ${step}`);
-  return found;
-};
+const client = new DynamoDBClient(localClientConfig(localEndpoint()));
+let requests = 0;
+client.middlewareStack.add(
+  (next) => (args) => {
+    requests += 1;
+    return next(args);
+  },
+  { step: 'finalizeRequest', priority: 'low', name: 'countRequests' },
+);
+let table: TestTable;
 
-const expectTheStory = (rows: ScenarioRow[]) => {
-  expect(row(rows, 'first call (p-1, 100 EUR)')).toMatchObject({ callerGot: '201 ch_1', handlerRuns: 1 });
-  expect(row(rows, 'replay of p-1')).toMatchObject({ callerGot: '201 ch_1', handlerRuns: 0 });
-  expect(row(rows, '20 concurrent duplicates, throw mode')).toMatchObject({
-    callerGot: '1 × 201 ch_2, 19 × IdempotencyAlreadyInProgressError',
-    handlerRuns: 1,
+beforeAll(async () => {
+  table = await createTestTable(client);
+});
+
+afterAll(async () => {
+  await table.deleteTable();
+  client.destroy();
+});
+
+describe('the payment capture demo on DynamoDB Local', () => {
+  const provider = new RecordingProvider();
+
+  it('charges once per payment, replays for one request each, and its total row adds up its rows', async () => {
+    const requestsBefore = requests;
+
+    const rows = await runScenario(new DynamoDBStore({ tableName: table.tableName, client }), () => requests, provider);
+
+    expectTheEverydayStory(rows, provider);
+    expect(row(rows, 'first call (p-1, 100 EUR)').requests).toBe(2);
+    expect(row(rows, 'replay of p-1').requests).toBe(1);
+    expect(rows.at(-1)?.requests).toBe(requests - requestsBefore);
   });
-  expect(row(rows, '20 concurrent duplicates, wait mode')).toMatchObject({
-    callerGot: '20 × 201 ch_3',
-    handlerRuns: 1,
-  });
-  expect(row(rows, 'provider fails on p-4')).toMatchObject({ handlerRuns: 1 });
-  expect(row(rows, 'retry of p-4')).toMatchObject({ callerGot: '201 ch_4', handlerRuns: 1 });
-  expect(row(rows, 'replay of p-1 with 999 EUR')).toMatchObject({
-    callerGot: 'IdempotencyValidationError',
-    handlerRuns: 0,
-  });
-  expect(row(rows, 'retry of p-5 at once')).toMatchObject({ callerGot: 'IdempotencyAlreadyInProgressError' });
-  expect(row(rows, 'retry of p-5 after the lock expired')).toMatchObject({ callerGot: '201 ch_5', handlerRuns: 1 });
-  expect(row(rows, 'replay of p-5')).toMatchObject({ callerGot: '201 ch_5', handlerRuns: 0 });
-  expect(row(rows, 'charges at the provider').callerGot).toMatch(/^5 /);
-  expect(formatTable(rows)).toContain('replay of p-5');
-};
 
-describe('the payment capture demo', () => {
-  it('charges once per payment on DynamoDB Local, replays for one request each', async () => {
-    const client = new DynamoDBClient(localClientConfig(localEndpoint()));
-    let requests = 0;
-    client.middlewareStack.add(
-      (next) => (args) => {
-        requests += 1;
-        return next(args);
-      },
-      { step: 'finalizeRequest', priority: 'low', name: 'countRequests' },
+  it('charges once per payment through the faults, and says what each caller got', async () => {
+    const { rows, logged } = await runFaultScenario({
+      endpoint: localEndpoint(),
+      tableName: table.tableName,
+      provider,
+    });
+
+    // The lock write is applied, then answered with a 500; the SDK's retry meets our own record.
+    expect(row(rows, 'p-6: lock write, answer lost')).toMatchObject({
+      faults: 'PutItem applied, then 500 ×1',
+      callerGot: '201 ch_6',
+      handlerRuns: 1,
+      requests: 3,
+    });
+    expect(row(rows, 'replay of p-6')).toMatchObject({ callerGot: '201 ch_6', handlerRuns: 0, requests: 1 });
+    // Two SDK attempts fail, then oncely's second completion fails once more and succeeds.
+    expect(row(rows, 'p-7: result write fails 3×')).toMatchObject({
+      faults: 'UpdateItem refused (500) ×3',
+      callerGot: '201 ch_7',
+      handlerRuns: 1,
+      requests: 5,
+    });
+    expect(row(rows, 'replay of p-7')).toMatchObject({ callerGot: '201 ch_7', handlerRuns: 0, requests: 1 });
+    // The zombie: A's lease lapses while its renewals fail; B takes over; A finishes last.
+    expect(row(rows, 'p-8: A, 600 ms lease, cut off')).toMatchObject({
+      callerGot: 'no answer yet (still charging)',
+      handlerRuns: 1,
+    });
+    expect(row(rows, 'p-8: A, 600 ms lease, cut off').faults).toMatch(/^UpdateItem refused \(500\) ×\d+$/);
+    expect(row(rows, "p-8: B, after A's lease lapsed")).toMatchObject({ callerGot: '201 ch_8', handlerRuns: 1 });
+    expect(row(rows, 'p-8: A reconnects, finishes')).toMatchObject({
+      callerGot: '201 ch_8; its result write refused',
+      handlerRuns: 0,
+    });
+    expect(row(rows, 'replay of p-8')).toMatchObject({ callerGot: '201 ch_8', handlerRuns: 0, requests: 1 });
+    // The first copy of the lock write lands after the call completed, and is refused.
+    expect(row(rows, 'p-9: lock write held 1.5 s')).toMatchObject({
+      faults: 'PutItem applied late ×1',
+      callerGot: '201 ch_9',
+      handlerRuns: 1,
+    });
+    expect(row(rows, 'replay of p-9, after it landed')).toMatchObject({ callerGot: '201 ch_9', handlerRuns: 0 });
+    expect(row(rows, 'total')).toMatchObject({ callerGot: '4 charges, one per payment (p-6 … p-9)', handlerRuns: 5 });
+    expectTotals(rows);
+    expect(provider.charges.map((charge) => charge.paymentId)).toEqual([
+      'p-1',
+      'p-2',
+      'p-3',
+      'p-4',
+      'p-5',
+      'p-6',
+      'p-7',
+      'p-8',
+      'p-9',
+    ]);
+    expect(logged).toContain(
+      'p-8: 1 × warn "The lock was taken over while the call ran; its result goes to its caller but the newer record is kept"',
     );
-    const table = await createTestTable(client);
-    try {
-      const rows = await runScenario(new DynamoDBStore({ tableName: table.tableName, client }), () => requests);
-
-      expectTheStory(rows);
-      expect(row(rows, 'first call (p-1, 100 EUR)').requests).toBe(2);
-      expect(row(rows, 'replay of p-1').requests).toBe(1);
-    } finally {
-      await table.deleteTable();
-      client.destroy();
-    }
-  });
-
-  it('tells the same story on the in-memory store', async () => {
-    expectTheStory(await runScenario(new InMemoryStore(), () => 0));
+    expect(formatSection({ title: 'faults', rows, requestsTitle: 'DynamoDB requests' })).toMatch(
+      /^p-6: lock write, answer lost +│ PutItem applied, then 500 ×1 │ 201 ch_6 /m,
+    );
   });
 });
