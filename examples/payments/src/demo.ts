@@ -3,7 +3,7 @@ import { InMemoryStore } from '@oncely/core';
 import { FaultyStore } from '@oncely/core/testing';
 import { createIdempotencyTable, DynamoDBStore } from '@oncely/dynamodb';
 import { localClientConfig, startDynamoDBLocal } from '@oncely/dynamodb-local';
-import { formatTable, runScenario } from './scenario.js';
+import { dynamoDBSections, memorySections } from './sections.js';
 
 // `npm run demo` starts the embedded DynamoDB Local (Java), makes a table and runs the payment
 // capture scenario on it; `npm run demo -- --memory` runs the same scenario in memory, without Java.
@@ -26,8 +26,7 @@ const onDynamoDB = async () => {
     await createIdempotencyTable({ client, tableName });
     const store = new DynamoDBStore({ tableName, client });
     console.log(`DynamoDB Local at ${local.endpoint}, table ${tableName}\n`);
-    const rows = await runScenario(store, () => requests);
-    console.log(formatTable(rows, 'DynamoDB requests'));
+    console.log(await dynamoDBSections(store, () => requests, { endpoint: local.endpoint, tableName }));
   } finally {
     client.destroy();
     await local.stop();
@@ -38,7 +37,7 @@ const inMemory = async () => {
   const counted = new FaultyStore(new InMemoryStore());
   const requests = () => Object.values(counted.calls).reduce((sum, n) => sum + n, 0);
   console.log('oncely demo: a payment capture on the in-memory store\n');
-  console.log(formatTable(await runScenario(counted, requests), 'store requests'));
+  console.log(await memorySections(counted, requests));
 };
 
 const main = process.argv.includes('--memory') ? inMemory : onDynamoDB;
