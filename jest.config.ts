@@ -1,7 +1,10 @@
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Config } from 'jest';
+import { dynamodbLocal, redisServer, requiredButMissing, type Service } from './scripts/jest-services';
 
-// The AWS SDK warns once per worker that its 2027 releases will need Node 22; the tests run on
-// Node 20 on purpose (our floor), so the warning is only noise in their output.
+// The AWS SDK warns once per worker about the Node versions its 2027 releases will need; the
+// tests also run on the machine's Node, whatever it is, so the warning is only noise there.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 // One Jest project per package and per example, each two levels below the root. Sources are run
@@ -25,16 +28,55 @@ const transform: Config['transform'] = {
 
 const defaultPrefixes = '<rootDir>/../../scripts/jest-default-prefixes.ts';
 
-const project = (directory: string, extra: Partial<Config> = {}): Config => ({
-  displayName: directory.replace(/^packages\//, '').replace(/^examples\//, 'example-'),
-  rootDir: `<rootDir>/${directory}`,
-  testMatch: ['<rootDir>/test/**/*.test.ts'],
-  testEnvironment: 'node',
-  moduleNameMapper,
-  transform,
-  ...extra,
-  setupFilesAfterEnv: [defaultPrefixes, ...(extra.setupFilesAfterEnv ?? [])],
-});
+// Asked once per run: is each service some suites need installed? Without one, its suites are
+// left out (one line now, one under the summary); with its ONCELY_REQUIRE_… set to 1 (CI), the
+// run stops here instead.
+const dynamodb = dynamodbLocal();
+const redis = redisServer();
+const stops = [dynamodb, redis].flatMap((service) => requiredButMissing(service) ?? []);
+if (stops.length > 0) {
+  // Thrown, the reason would come under "Failed to parse the TypeScript config file".
+  for (const reason of stops) process.stderr.write(`oncely: ${reason}\n`);
+  process.exit(1);
+}
+
+/** Which test files of a project need a service; by default every `*.int.test.ts`. */
+interface Needs {
+  service: Service;
+  tests?: RegExp;
+}
+
+const skipped = new Map<Service, { files: number; projects: string[] }>();
+
+const testFiles = (directory: string): string[] =>
+  (readdirSync(join(__dirname, directory, 'test'), { recursive: true }) as string[]).filter((file) =>
+    file.endsWith('.test.ts'),
+  );
+
+const project = (directory: string, extra: Partial<Config> = {}, needs?: Needs): Config[] => {
+  const displayName = directory.replace(/^packages\//, '').replace(/^examples\//, 'example-');
+  const config: Config = {
+    displayName,
+    rootDir: `<rootDir>/${directory}`,
+    testMatch: ['<rootDir>/test/**/*.test.ts'],
+    testEnvironment: 'node',
+    moduleNameMapper,
+    transform,
+    ...extra,
+    setupFilesAfterEnv: [defaultPrefixes, ...(extra.setupFilesAfterEnv ?? [])],
+  };
+  if (needs?.service.missing === undefined) return [config];
+  const needing = needs.tests ?? /\.int\.test\.ts$/;
+  const files = testFiles(directory);
+  const left = skipped.get(needs.service) ?? { files: 0, projects: [] };
+  skipped.set(needs.service, left);
+  left.files += files.filter((file) => needing.test(file)).length;
+  left.projects.push(displayName);
+  if (files.every((file) => needing.test(file))) return [];
+  // The rest of the project's tests still run, without the service's global setup.
+  const { globalSetup: _setup, globalTeardown: _teardown, ...rest } = config;
+  return [{ ...rest, testPathIgnorePatterns: ['/node_modules/', needing.source] }];
+};
 
 // Middy ships ESM only; Jest runs CommonJS, so its files are transpiled like ours. (The
 // Powertools packages ship CommonJS too and need no transform.)
@@ -58,21 +100,40 @@ const onDynamoDBLocal: Partial<Config> = {
   ...integration,
 };
 
+const needsDynamoDB: Needs = { service: dynamodb };
+
+const projects: Config[] = [
+  ...project('packages/core'),
+  ...project('packages/middy', esmDependencies),
+  // Its tests start DynamoDB Local themselves: starting it is what they test. The fault proxy's
+  // tests run against a stand-in and need no Java.
+  ...project('packages/dynamodb-local', integration, {
+    service: dynamodb,
+    tests: /(startDynamoDBLocal|streamRunner)\.int\.test\.ts$/,
+  }),
+  ...project('packages/dynamodb', { ...esmDependencies, ...onDynamoDBLocal }, needsDynamoDB),
+  // Each test file starts its own redis-server.
+  ...project('packages/redis', { ...esmDependencies, ...integration }, { service: redis }),
+  ...project('examples/payments', onDynamoDBLocal, needsDynamoDB),
+  ...project('examples/write-patterns', onDynamoDBLocal, needsDynamoDB),
+  ...project('examples/api-payments', { ...esmDependencies, ...onDynamoDBLocal }, needsDynamoDB),
+  ...project('examples/batch-records', onDynamoDBLocal, needsDynamoDB),
+  ...project('examples/async-requests', onDynamoDBLocal, needsDynamoDB),
+];
+
+// One line per missing service before the run, and the same under Jest's summary.
+const skipLines = [...skipped].map(
+  ([service, { files, projects: names }]) =>
+    `oncely: skipping ${files} test files that need ${service.name} (${names.join(', ')}): ${service.missing}; ` +
+    `${service.install}. ${service.requireEnv}=1 makes this a failure.`,
+);
+for (const line of skipLines) process.stderr.write(`${line}\n`);
+
 const config: Config = {
-  projects: [
-    project('packages/core'),
-    project('packages/middy', esmDependencies),
-    // Its tests start DynamoDB Local themselves: starting it is what they test.
-    project('packages/dynamodb-local', integration),
-    project('packages/dynamodb', { ...esmDependencies, ...onDynamoDBLocal }),
-    // Each test file starts its own redis-server.
-    project('packages/redis', { ...esmDependencies, ...integration }),
-    project('examples/payments', onDynamoDBLocal),
-    project('examples/write-patterns', onDynamoDBLocal),
-    project('examples/api-payments', { ...esmDependencies, ...onDynamoDBLocal }),
-    project('examples/batch-records', onDynamoDBLocal),
-    project('examples/async-requests', onDynamoDBLocal),
-  ],
+  projects,
+  ...(skipLines.length > 0 && {
+    reporters: ['default', ['<rootDir>/scripts/jest-skipped-reporter.cjs', { lines: skipLines }]],
+  }),
 };
 
 export default config;
