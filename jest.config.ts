@@ -1,7 +1,5 @@
-import { readdirSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Config } from 'jest';
-import { dynamodbLocal, redisServer, requiredButMissing, type Service } from './scripts/jest-services';
+import { dynamodbLocal, redisServer, requiredButMissing, type Service, testFiles } from './scripts/jest-services.cjs';
 
 // The AWS SDK warns once per worker about the Node versions its 2027 releases will need; the
 // tests also run on the machine's Node, whatever it is, so the warning is only noise there.
@@ -47,11 +45,6 @@ interface Needs {
 }
 
 const skipped = new Map<Service, { files: number; projects: string[] }>();
-
-const testFiles = (directory: string): string[] =>
-  (readdirSync(join(__dirname, directory, 'test'), { recursive: true }) as string[]).filter((file) =>
-    file.endsWith('.test.ts'),
-  );
 
 const project = (directory: string, extra: Partial<Config> = {}, needs?: Needs): Config[] => {
   const displayName = directory.replace(/^packages\//, '').replace(/^examples\//, 'example-');
