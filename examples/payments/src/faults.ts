@@ -7,7 +7,7 @@ import { capture, lambdaContext, outcome, type ScenarioRow, sleep, stepRecorder 
 
 /** The line `npm run demo -- --memory` prints instead of the fault steps. */
 export const FAULTS_SKIPPED_IN_MEMORY =
-  '2. Faults between Lambda and DynamoDB: skipped, they need DynamoDB Local behind a fault proxy (npm run demo).';
+  '2. Faults between Lambda and DynamoDB: skipped, they need DynamoDB Local behind a fault proxy (npm run demo, with Java 17+).';
 
 const LEASE_MS = 600;
 const REQUEST_TIMEOUT_MS = 500;
