@@ -1,10 +1,4 @@
-import {
-  IdempotencyAlreadyInProgressError,
-  type IdempotencyError,
-  IdempotencyKeyError,
-  IdempotencyResultNotStoredError,
-  IdempotencyValidationError,
-} from './errors.js';
+import type { IdempotencyAlreadyInProgressError, IdempotencyError } from './errors.js';
 
 /** An API Gateway / Function URL response. */
 export interface HttpResponse {
@@ -37,8 +31,10 @@ const problem = (status: number, type: string, title: string, detail: string, he
  * ```
  */
 export const problemResponse = (error: IdempotencyError, nowMs: number): HttpResponse | undefined => {
-  if (error instanceof IdempotencyAlreadyInProgressError) {
-    const waitMs = error.lockedUntilMs === undefined ? 1000 : error.lockedUntilMs - nowMs;
+  // By code, not `instanceof`: the error may come from another copy of this package (ESM and CJS).
+  if (error.code === 'idempotency.alreadyInProgress') {
+    const { lockedUntilMs } = error as IdempotencyAlreadyInProgressError;
+    const waitMs = lockedUntilMs === undefined ? 1000 : lockedUntilMs - nowMs;
     const retryAfterSec = Math.min(MAX_RETRY_AFTER_SEC, Math.max(1, Math.ceil(waitMs / 1000)));
     return problem(
       409,
@@ -48,7 +44,7 @@ export const problemResponse = (error: IdempotencyError, nowMs: number): HttpRes
       { 'Retry-After': String(retryAfterSec) },
     );
   }
-  if (error instanceof IdempotencyValidationError) {
+  if (error.code === 'idempotency.validation') {
     return problem(
       422,
       'payload-mismatch',
@@ -56,7 +52,7 @@ export const problemResponse = (error: IdempotencyError, nowMs: number): HttpRes
       'This idempotency key was first used with a different request; send a new key for a changed request.',
     );
   }
-  if (error instanceof IdempotencyKeyError) {
+  if (error.code === 'idempotency.key') {
     // What is wrong with a client's own header is theirs to know; anything else stays in the logs.
     const header = error.cause instanceof MalformedKeyHeaderError ? ` ${error.cause.message}.` : '';
     return problem(
@@ -66,7 +62,7 @@ export const problemResponse = (error: IdempotencyError, nowMs: number): HttpRes
       `The request carries no usable idempotency key; send one as the API documents.${header}`,
     );
   }
-  if (error instanceof IdempotencyResultNotStoredError) {
+  if (error.code === 'idempotency.resultNotStored') {
     return problem(
       500,
       'result-not-stored',

@@ -1,4 +1,4 @@
-import { IdempotencyError, IdempotencyPersistenceError, isIdempotencyError } from './errors.js';
+import { type IdempotencyError, IdempotencyPersistenceError, isIdempotencyError } from './errors.js';
 import type { IdempotencyLogger } from './logger.js';
 import type { AcquireResult, Completion, IdempotencyStore, LockRequest } from './store.js';
 
@@ -108,7 +108,7 @@ export const completeWithRetries = async (
 
 /** A store failure as `IdempotencyPersistenceError` naming the key; oncely's own errors pass through. */
 export const asPersistenceError = (error: unknown, key: string, doing: string): IdempotencyError =>
-  error instanceof IdempotencyError
+  isIdempotencyError(error)
     ? error
     : new IdempotencyPersistenceError(
         `The idempotency store failed while ${doing} for key "${key}": ${(error as Error).message}. ` +

@@ -14,7 +14,7 @@ import type {
   IdempotencyStore,
   LockRequest,
 } from '@oncely/core';
-import { IdempotencyError, IdempotencyPersistenceError, isIdempotencyError } from '@oncely/core';
+import { type IdempotencyError, IdempotencyPersistenceError, isIdempotencyError } from '@oncely/core';
 import {
   buildAcquireInput,
   buildCompleteInput,
@@ -139,7 +139,7 @@ export class DynamoDBStore implements IdempotencyStore {
   }
 
   #failure(error: unknown, operation: StoreOperation, key: string): IdempotencyError {
-    if (error instanceof IdempotencyError) return error;
+    if (isIdempotencyError(error)) return error;
     return toPersistenceError(error, { operation, key, tableName: this.tableName });
   }
 }
