@@ -1,4 +1,3 @@
-import type { MiddlewareObj, Request } from '@middy/core';
 import {
   defaultKeyPrefix,
   type HeldLock,
@@ -6,6 +5,15 @@ import {
   type IdempotencyOptions,
   resolveOptions,
 } from '@oncely/core';
+
+// @middy/core ships ESM only. Its types are imported with `resolution-mode: 'import'` so that the
+// CommonJS declarations resolve them too (without it, TS1541 with Middy 6 and TS2307 with Middy 7
+// under `module: node16`, unless the user sets skipLibCheck).
+type MiddlewareObj<TEvent, TResult> = import('@middy/core', { with: { 'resolution-mode': 'import' }}).MiddlewareObj<
+  TEvent,
+  TResult
+>;
+type Request = import('@middy/core', { with: { 'resolution-mode': 'import' }}).Request;
 
 // The key under which Powertools' `cleanupMiddlewares` looks for an idempotency cleanup:
 // a middleware that already calls it after an early return frees oncely's lock too.
