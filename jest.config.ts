@@ -25,6 +25,7 @@ const transform: Config['transform'] = {
 };
 
 const defaultPrefixes = '<rootDir>/../../scripts/jest-default-prefixes.ts';
+const quietOncely = '<rootDir>/../../scripts/jest-quiet-oncely.ts';
 
 // Asked once per run: is each service some suites need installed? Without one, its suites are
 // left out (one line now, one under the summary); with its ONCELY_REQUIRE_… set to 1 (CI), the
@@ -56,7 +57,7 @@ const project = (directory: string, extra: Partial<Config> = {}, needs?: Needs):
     moduleNameMapper,
     transform,
     ...extra,
-    setupFilesAfterEnv: [defaultPrefixes, ...(extra.setupFilesAfterEnv ?? [])],
+    setupFilesAfterEnv: [defaultPrefixes, quietOncely, ...(extra.setupFilesAfterEnv ?? [])],
   };
   if (needs?.service.missing === undefined) return [config];
   const needing = needs.tests ?? /\.int\.test\.ts$/;
