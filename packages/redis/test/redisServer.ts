@@ -43,8 +43,8 @@ const exited = (child: ChildProcess): Promise<void> =>
     ? Promise.resolve()
     : new Promise((resolve) => child.once('exit', () => resolve()));
 
-const startOnce = async (): Promise<RedisServer | 'port-taken'> => {
-  const port = await freePort();
+const startOnce = async (requestedPort?: number): Promise<RedisServer | 'port-taken'> => {
+  const port = requestedPort ?? (await freePort());
   const child = spawn(
     'redis-server',
     ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
@@ -82,14 +82,25 @@ const startOnce = async (): Promise<RedisServer | 'port-taken'> => {
   throw new Error(`redis-server did not answer PING on port ${port} within ${READY_TIMEOUT_MS} ms:\n${output}`);
 };
 
+/** Options of {@link startRedisServer}. */
+export interface RedisServerOptions {
+  /**
+   * The port to listen on, e.g. the port of a server just stopped, to restart it "in place"
+   * (clients reconnect to the same URL). Default: a free port.
+   */
+  port?: number;
+}
+
 /**
- * Starts `redis-server` on a free loopback port, without persistence, and waits until it
- * answers PING. Fails with a clear message when redis-server is not installed.
+ * Starts `redis-server` on a free loopback port (or `options.port`), without persistence
+ * (`--save '' --appendonly no`: a restart loses every key), and waits until it answers PING.
+ * Fails with a clear message when redis-server is not installed.
  */
-export const startRedisServer = async (): Promise<RedisServer> => {
+export const startRedisServer = async (options: RedisServerOptions = {}): Promise<RedisServer> => {
   for (let attempt = 1; attempt <= PORT_ATTEMPTS; attempt++) {
-    const started = await startOnce();
+    const started = await startOnce(options.port);
     if (started !== 'port-taken') return started;
+    if (options.port !== undefined) await sleep(200);
   }
   throw new Error(`redis-server could not bind a free port in ${PORT_ATTEMPTS} attempts`);
 };

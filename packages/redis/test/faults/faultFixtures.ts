@@ -1,0 +1,108 @@
+import type { LambdaContextLike } from '@oncely/core';
+import { RedisStore } from '@oncely/redis';
+import type { RedisClientOptions } from '@redis/client';
+import type { FaultCounts } from '../../../dynamodb-local/src/faultProxyRules';
+import { type RedisFaultProxy, startRedisFaultProxy } from '../faultProxy';
+import { type Client, connectClient, uniquePrefix } from '../fixtures';
+import { type RedisServer, startRedisServer } from '../redisServer';
+
+/**
+ * The client timeout of the proxied clients. @redis/client 6 waits for the reply of a command
+ * already written for ever unless `socket.socketTimeout` is set: then a socket idle that long
+ * is destroyed (SocketTimeoutError) and the commands waiting on it are rejected.
+ * `commandOptions: { timeout }` only bounds commands still queued. The default reconnect
+ * strategy gives up on a socket timeout (the client closes for good), so the clients here
+ * reconnect with a strategy of their own, as the store requires.
+ */
+export const CLIENT_TIMEOUT_MS = 300;
+
+/** Options of a client whose commands fail after `socketTimeoutMs` without a reply. */
+export const timeoutOptions = (socketTimeoutMs = CLIENT_TIMEOUT_MS): RedisClientOptions => ({
+  socket: { socketTimeout: socketTimeoutMs, reconnectStrategy: (retries: number) => Math.min(20 * 2 ** retries, 200) },
+});
+
+/** A client through the proxy whose commands fail after `socketTimeoutMs` without a reply. */
+export const proxiedClient = (proxy: RedisFaultProxy, socketTimeoutMs = CLIENT_TIMEOUT_MS): Promise<Client> =>
+  connectClient(proxy.url, timeoutOptions(socketTimeoutMs));
+
+/**
+ * The setup of a fault test file: a redis-server of its own with a `direct` client that
+ * bypasses the proxy, and for every test a fresh fault proxy and a client through it.
+ */
+export const useProxiedRedis = () => {
+  let server: RedisServer | undefined;
+  let direct: Client | undefined;
+  let proxy: RedisFaultProxy | undefined;
+  let client: Client | undefined;
+  beforeAll(async () => {
+    server = await startRedisServer();
+    direct = await connectClient(server.url);
+  });
+  afterAll(async () => {
+    await direct?.close();
+    await server?.stop();
+  });
+  beforeEach(async () => {
+    proxy = await startRedisFaultProxy({ targetPort: made(server).port });
+    client = await proxiedClient(proxy);
+  });
+  afterEach(async () => {
+    client?.destroy();
+    await proxy?.close();
+  });
+  const made = <T>(value: T | undefined): T => {
+    if (value === undefined) throw new Error('useProxiedRedis: read the setup inside a test');
+    return value;
+  };
+  return {
+    get server(): RedisServer {
+      return made(server);
+    },
+    get proxy(): RedisFaultProxy {
+      return made(proxy);
+    },
+    /** A store through the proxy and one on the same keys that bypasses it. */
+    stores: (keyPrefix = uniquePrefix()) => ({
+      proxied: new RedisStore({ client: made(client), keyPrefix }),
+      direct: new RedisStore({ client: made(direct), keyPrefix }),
+    }),
+  };
+};
+
+/** A Lambda context whose remaining time counts down from `remainingMs` in real time. */
+export const lambdaContext = (remainingMs = 30_000): LambdaContextLike & { awsRequestId: string } => {
+  const deadlineMs = Date.now() + remainingMs;
+  return {
+    awsRequestId: `req-${Math.random().toString(36).slice(2)}`,
+    getRemainingTimeInMillis: () => Math.max(0, deadlineMs - Date.now()),
+  };
+};
+
+export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Polls `check` until it holds; fails after `timeoutMs`. */
+export const waitUntil = async (check: () => Promise<boolean> | boolean, timeoutMs = 10_000): Promise<void> => {
+  const deadlineMs = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadlineMs) throw new Error(`Condition not met within ${timeoutMs} ms`);
+    await sleep(20);
+  }
+};
+
+/** `acquire 3 (ambiguous 1, forwarded 2), complete 1 (forwarded 1)`, handshake commands left out. */
+export const describeCounts = (counts: FaultCounts): string =>
+  Object.entries(counts.byOperation)
+    .filter(([operation]) => operation === operation.toLowerCase() || operation.startsWith('EVAL'))
+    .map(([operation, { requests, ...outcomes }]) => {
+      const detail = Object.entries(outcomes).map(([outcome, n]) => `${outcome} ${n}`);
+      return `${operation} ${requests} (${detail.join(', ')})`;
+    })
+    .join(', ');
+
+/** Prints one line of figures a scenario measured, as the DynamoDB fault tests do. */
+export const report = (scenario: string, figures: Record<string, string | number | boolean>): void => {
+  const text = Object.entries(figures)
+    .map(([name, value]) => `${name}=${value}`)
+    .join(' ');
+  process.stdout.write(`[faults] redis ${scenario}: ${text}\n`);
+};
