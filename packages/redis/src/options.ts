@@ -1,4 +1,4 @@
-import { IdempotencyConfigError } from '@oncely/core';
+import { consoleLogger, IdempotencyConfigError, type IdempotencyLogger } from '@oncely/core';
 
 /** The arguments of a script call: the record's Redis key and the script's arguments. */
 export interface ScriptArguments {
@@ -45,6 +45,11 @@ export interface RedisStoreOptions {
    * with Powertools functions during a migration. Default: a hash per record.
    */
   powertools?: PowertoolsFormat;
+  /**
+   * Where the store's construction-time warning goes (a client whose commands can wait for a
+   * reply forever). Default: `console` (warnings only).
+   */
+  logger?: IdempotencyLogger;
 }
 
 /** Which Powertools library's cache records a `RedisStore` reads and writes. */
@@ -55,9 +60,10 @@ export interface ResolvedStoreOptions {
   client: RedisScriptingClient;
   keyPrefix: string;
   powertools: PowertoolsFormat | undefined;
+  logger: IdempotencyLogger;
 }
 
-const optionNames = ['client', 'keyPrefix', 'powertools'];
+const optionNames = ['client', 'keyPrefix', 'powertools', 'logger'];
 const DEFAULT_KEY_PREFIX = 'idempotency:';
 
 const fail = (message: string): never => {
@@ -69,6 +75,65 @@ const isScriptingClient = (value: unknown): value is RedisScriptingClient =>
   value !== null &&
   typeof (value as Partial<RedisScriptingClient>).eval === 'function' &&
   typeof (value as Partial<RedisScriptingClient>).evalSha === 'function';
+
+/** The socket settings of a `@redis/client` client, or the per-node defaults of a cluster. */
+interface SocketSettings {
+  socketTimeout?: unknown;
+  reconnectStrategy?: unknown;
+}
+
+interface ReadableClient {
+  options?: { socket?: SocketSettings };
+  _options?: { rootNodes?: unknown; defaults?: { socket?: SocketSettings } };
+}
+
+// A client's options are public (`client.options`); a cluster keeps the options every node's
+// client is made with in `_options.defaults`. Anything else (a sentinel, a wrapper) is not checked.
+const socketSettings = (client: RedisScriptingClient): SocketSettings | undefined => {
+  const { options, _options } = client as ReadableClient;
+  if (typeof _options === 'object' && _options !== null && 'rootNodes' in _options) {
+    return _options.defaults?.socket ?? {};
+  }
+  if (typeof options === 'object' && options !== null) return options.socket ?? {};
+  return undefined;
+};
+
+const TIMEOUT_ADVICE =
+  "socket: { socketTimeout: 2_000, reconnectStrategy: (retries) => Math.min(50 * 2 ** retries, 1_000) }, pingInterval: 1_000 (cluster: under 'defaults'); see the @oncely/redis README, Timeouts that hold";
+
+/**
+ * Checks that every command of the client ends: `commandOptions.timeout` bounds only commands
+ * still queued (@redis/client 6 drops the timer once a command is written), so a reply that never
+ * comes is bounded only by `socket.socketTimeout`, which destroys the socket and fails the
+ * commands waiting on it. The default reconnect strategy gives up on a socket timeout and closes
+ * the client for good, so a socket timeout needs a reconnect strategy of its own: that
+ * combination throws here, a missing socket timeout is a warning.
+ *
+ * @example
+ * ```ts
+ * checkClientTimeouts(createClient({ url, socket: { socketTimeout: 2_000, reconnectStrategy: 100 } }), console);
+ * ```
+ */
+export const checkClientTimeouts = (client: RedisScriptingClient, logger: IdempotencyLogger): void => {
+  const socket = socketSettings(client);
+  if (socket === undefined) return;
+  const { socketTimeout, reconnectStrategy } = socket;
+  if (typeof socketTimeout !== 'number' || socketTimeout <= 0) {
+    logger.warn(
+      'RedisStore: the client has no socket.socketTimeout, so a command Redis never answers (a stalled ' +
+        'server, a lost connection) waits for its reply until the Lambda times out, holding the lock; ' +
+        `commandOptions.timeout does not bound a command already sent. Set ${TIMEOUT_ADVICE}`,
+    );
+    return;
+  }
+  if (reconnectStrategy === undefined || reconnectStrategy === false) {
+    fail(
+      `the client has socket.socketTimeout (${socketTimeout} ms) but socket.reconnectStrategy is ` +
+        `${reconnectStrategy === false ? 'false' : "@redis/client's default"}, which closes the client for good ` +
+        `on the first socket timeout, so every later call fails; set ${TIMEOUT_ADVICE}`,
+    );
+  }
+};
 
 /**
  * Checks the options once, at construction. Throws `IdempotencyConfigError` naming the option.
@@ -98,5 +163,8 @@ export const resolveStoreOptions = (options: RedisStoreOptions): ResolvedStoreOp
   }
   const keyPrefix = options.keyPrefix ?? (powertools === undefined ? DEFAULT_KEY_PREFIX : '');
   if (typeof keyPrefix !== 'string') fail(`keyPrefix must be a string, got ${JSON.stringify(keyPrefix)}`);
-  return Object.freeze({ client: options.client, keyPrefix, powertools });
+  const logger = options.logger ?? consoleLogger;
+  if (typeof logger?.warn !== 'function') fail('logger must have debug, info, warn and error methods');
+  checkClientTimeouts(options.client, logger);
+  return Object.freeze({ client: options.client, keyPrefix, powertools, logger });
 };
