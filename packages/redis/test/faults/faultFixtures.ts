@@ -2,6 +2,7 @@ import type { LambdaContextLike } from '@oncely/core';
 import { RedisStore } from '@oncely/redis';
 import type { RedisClientOptions } from '@redis/client';
 import type { FaultCounts } from '../../../dynamodb-local/src/faultProxyRules';
+import * as scripts from '../../src/scripts';
 import { type RedisFaultProxy, startRedisFaultProxy } from '../faultProxy';
 import { type Client, connectClient, uniquePrefix } from '../fixtures';
 import { type RedisServer, startRedisServer } from '../redisServer';
@@ -26,6 +27,17 @@ export const proxiedClient = (proxy: RedisFaultProxy, socketTimeoutMs = CLIENT_T
   connectClient(proxy.url, timeoutOptions(socketTimeoutMs));
 
 /**
+ * Caches the store's scripts on the server, so its first EVALSHA runs the script: a fault on
+ * it then hits a real write, not a NOSCRIPT answer.
+ */
+export const loadScripts = async (client: Client): Promise<void> => {
+  for (const script of [scripts.acquireScript, scripts.completeScript, scripts.releaseScript, scripts.extendScript]) {
+    await client.sendCommand(['SCRIPT', 'LOAD', script.source]);
+  }
+  await client.sendCommand(['SCRIPT', 'LOAD', scripts.getScript.source]);
+};
+
+/**
  * The setup of a fault test file: a redis-server of its own with a `direct` client that
  * bypasses the proxy, and for every test a fresh fault proxy and a client through it.
  */
@@ -37,6 +49,7 @@ export const useProxiedRedis = () => {
   beforeAll(async () => {
     server = await startRedisServer();
     direct = await connectClient(server.url);
+    await loadScripts(direct);
   });
   afterAll(async () => {
     await direct?.close();
