@@ -1,9 +1,11 @@
 export type { CreateIdempotencyTableOptions } from './createIdempotencyTable.js';
 export { createIdempotencyTable } from './createIdempotencyTable.js';
 export { DynamoDBStore } from './DynamoDBStore.js';
-export type { AttributeNames } from './layout.js';
+export type { AttributeNames, TableLayout } from './layout.js';
 export { defaultAttributeNames } from './layout.js';
 export type { DynamoDBStoreOptions, SortKeyOptions } from './options.js';
+export { resolveStoreOptions } from './options.js';
+export { decodeRecord } from './recordCodec.js';
 export type { AppendResult, Decide, EventLogOptions, StoredEvent } from './patterns/EventLog.js';
 export { EventLog } from './patterns/EventLog.js';
 export type { CancellationReason } from './patterns/errors.js';

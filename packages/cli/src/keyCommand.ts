@@ -1,0 +1,48 @@
+import {
+  type HashAlgorithm,
+  InMemoryStore,
+  idempotencyKey,
+  isMissingKey,
+  resolveOptions,
+  silentLogger,
+} from '@oncely/core';
+import { type Flags, UsageError } from './args.js';
+import { type CliIo, exitCodes } from './io.js';
+
+/**
+ * `oncely key`: the key a payload (JSON on stdin) gets with the handler's options, computed
+ * by the same option checks and key derivation as the engine.
+ */
+export const keyCommand = async (flags: Flags, io: CliIo): Promise<number> => {
+  const prefix = flags.prefix;
+  if (prefix === undefined)
+    throw new UsageError('oncely key needs --prefix (the keyPrefix, or Lambda function name + front door)');
+  const hash = (flags.hash ?? 'sha256') as HashAlgorithm;
+  const scope = flags.scope;
+  const resolved = resolveOptions({
+    store: new InMemoryStore(),
+    keyPrefix: prefix,
+    hash,
+    logger: silentLogger,
+    ...(flags['key-path'] !== undefined && { keyPath: flags['key-path'] }),
+    ...(flags['key-header'] !== undefined && { keyHeader: flags['key-header'] }),
+    ...(scope !== undefined && { scope: () => scope }),
+  });
+  const text = await io.readStdin();
+  let payload: unknown;
+  try {
+    payload = JSON.parse(text);
+  } catch (error) {
+    throw new UsageError(
+      `stdin is not JSON (${(error as Error).message}); pipe the event: oncely key ... < event.json`,
+    );
+  }
+  const material = resolved.selectKey(payload);
+  if (isMissingKey(material)) {
+    io.stderr(`The payload has no idempotency key: ${resolved.keySource} selected nothing.\n`);
+    return exitCodes.refused;
+  }
+  const key = idempotencyKey(prefix, material, hash, scope);
+  io.stdout(flags.json ? `${JSON.stringify({ key })}\n` : `${key}\n`);
+  return exitCodes.ok;
+};
