@@ -16,6 +16,7 @@ const moduleNameMapper = {
   '^@oncely/dynamodb-local$': `${packages}/dynamodb-local/src/index.ts`,
   '^@oncely/middy$': `${packages}/middy/src/index.ts`,
   '^@oncely/redis$': `${packages}/redis/src/index.ts`,
+  '^@oncely/cli$': `${packages}/cli/src/index.ts`,
   // ESM sources import siblings as `./x.js`; the test run maps that back to `./x.ts`.
   '^(\\.{1,2}/.*)\\.js$': '$1',
 };
@@ -108,6 +109,8 @@ const projects: Config[] = [
   ...project('packages/dynamodb', { ...esmDependencies, ...onDynamoDBLocal }, needsDynamoDB),
   // Each test file starts its own redis-server.
   ...project('packages/redis', { ...esmDependencies, ...integration }, { service: redis }),
+  // Runs the bin as a child process on DynamoDB Local and on a redis-server of its own.
+  ...project('packages/cli', { ...esmDependencies, ...onDynamoDBLocal }, needsDynamoDB),
   ...project('examples/payments', onDynamoDBLocal, needsDynamoDB),
   ...project('examples/write-patterns', onDynamoDBLocal, needsDynamoDB),
   ...project('examples/api-payments', { ...esmDependencies, ...onDynamoDBLocal }, needsDynamoDB),
