@@ -59,7 +59,7 @@ describe('oncely key', () => {
 describe('oncely inspect', () => {
   it('shows a completed record, its result and that a replay replays it, as JSON', async () => {
     const keyPrefix = prefix();
-    const handler = makeIdempotent(async () => ({ paid: true, lines: 'x'.repeat(6000) }), {
+    const handler = makeIdempotent(async (_event: { orderId: string }) => ({ paid: true, lines: 'x'.repeat(6000) }), {
       store,
       keyPrefix,
       localCache: false,
