@@ -99,7 +99,7 @@ export const listCommand = async (source: RecordSource, flags: Flags, io: CliIo)
   const rows = records.map((record) => {
     const lock =
       record.status === 'INPROGRESS' && record.lockedUntilMs !== undefined ? relative(record.lockedUntilMs, nowMs) : '';
-    return `${record.status.padEnd(11)}${lock.padEnd(14)}${relative(record.expiresAtSec * 1000, nowMs).padEnd(14)}${clip(record.key, 41)}`;
+    return `${record.status.padEnd(11)}${lock.padEnd(14).slice(0, 14)} ${relative(record.expiresAtSec * 1000, nowMs).padEnd(13)}${clip(record.key, 41)}`;
   });
   io.stdout(
     `${'STATUS'.padEnd(11)}${'LOCK ENDS'.padEnd(14)}${'EXPIRES'.padEnd(14)}KEY\n${rows.map((row) => `${row}\n`).join('')}`,

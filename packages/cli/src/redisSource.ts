@@ -51,7 +51,7 @@ const text = (value: unknown): string => (Buffer.isBuffer(value) ? value.toStrin
  */
 export const openRedis = async (connection: RedisConnection): Promise<RecordSource> => {
   const { createClient } = await import('@redis/client');
-  const client = createClient({ url: connection.url });
+  const client = createClient({ url: connection.url, socket: { socketTimeout: 5_000, reconnectStrategy: false } });
   let lastError: unknown;
   client.on('error', (error: unknown) => {
     lastError = error;
