@@ -28,8 +28,13 @@ const fenced = (reply: unknown): FencedOutcome => (Number(reply) === 1 ? 'ok' : 
  *
  * @example
  * ```ts
- * // Once per container, outside the handler:
- * const client = await createClient({ url: process.env.REDIS_URL }).on('error', console.error).connect();
+ * // Once per container, outside the handler; the socket timeout bounds a command already sent
+ * // (see the README, Timeouts that hold):
+ * const client = await createClient({
+ *   url: process.env.REDIS_URL,
+ *   socket: { socketTimeout: 2_000, reconnectStrategy: (retries) => Math.min(50 * 2 ** retries, 1_000) },
+ *   pingInterval: 1_000,
+ * }).on('error', console.error).connect();
  * const store = new RedisStore({ client });
  * export const handler = makeIdempotent(processPayment, { store, keyPath: 'body.orderId' });
  * ```

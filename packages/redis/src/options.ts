@@ -31,7 +31,8 @@ export interface RedisScriptingClient {
 export interface RedisStoreOptions {
   /**
    * A connected `@redis/client` client (or cluster), created and connected once per container,
-   * outside the handler.
+   * outside the handler. A cluster routes each script by the record's key (one slot per record).
+   * Its `socket.socketTimeout` and `reconnectStrategy` are checked: see `checkClientTimeouts`.
    */
   client: RedisScriptingClient;
   /**
