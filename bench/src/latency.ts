@@ -9,7 +9,19 @@ import { percentile } from './stats.js';
 const context = lambdaContext();
 const WARMUP_CALLS = 100;
 const RESULT = orderResult('template', 1024);
-const handler = async (event: OrderEvent): Promise<OrderResult> => ({ ...RESULT, orderId: event.orderId });
+
+/**
+ * The handler every latency section guards: a 1 KB result per 1 KB event.
+ *
+ * @example
+ * ```ts
+ * const calls = { oncely: withOncely(latencyHandler, store), Powertools: withPowertools(latencyHandler, layer) };
+ * ```
+ */
+export const latencyHandler = async (event: OrderEvent): Promise<OrderResult> => ({
+  ...RESULT,
+  orderId: event.orderId,
+});
 
 /** Latency samples and client CPU of one library. */
 interface LibraryLatency {
@@ -20,11 +32,12 @@ interface LibraryLatency {
   callsPerSecond: number;
 }
 
-type Call = (event: OrderEvent) => Promise<unknown>;
+/** One library's guarded handler, called with an event. */
+export type Call = (event: OrderEvent) => Promise<unknown>;
 type Samples = Record<Library, { ms: number[]; cpuUs: number }>;
 
 const guardedCall = (library: Library, local: LocalDynamoDB): Call => {
-  const { handler: guarded } = guardWithDynamoDB(library, local, handler);
+  const { handler: guarded } = guardWithDynamoDB(library, local, latencyHandler);
   return (event) => guarded(event, context);
 };
 
@@ -71,8 +84,10 @@ const throughputInTurns = async (calls: Record<Library, Call>, config: LatencyCo
   return { oncely: mean(rates.oncely), Powertools: mean(rates.Powertools) };
 };
 
-const measureBoth = async (local: LocalDynamoDB, config: LatencyConfig): Promise<Record<Library, LibraryLatency>> => {
-  const calls = { oncely: guardedCall('oncely', local), Powertools: guardedCall('Powertools', local) };
+const measureBoth = async (
+  calls: Record<Library, Call>,
+  config: LatencyConfig,
+): Promise<Record<Library, LibraryLatency>> => {
   await timeInTurns(calls, (library) => orderEvents(WARMUP_CALLS, 1024, `warm-${library}`));
   const first = await timeInTurns(calls, (library) => orderEvents(config.sequentialCalls, 1024, `latency-${library}`));
   const replayed = {
@@ -110,12 +125,31 @@ const within5Percent = (oncely: number, powertools: number) => ({
  * const { rows, series } = await measureLatency(local, config.latency);
  * ```
  */
-export const measureLatency = async (
+export const measureLatency = (
   local: LocalDynamoDB,
   config: LatencyConfig,
+): Promise<{ rows: Row[]; series: LatencySeries[] }> =>
+  measureCallLatency(
+    { oncely: guardedCall('oncely', local), Powertools: guardedCall('Powertools', local) },
+    config,
+    'Latency and throughput (DynamoDB Local)',
+  );
+
+/**
+ * The rows of {@link measureLatency} for calls already guarded with any store, under `section`.
+ * Build the calls on {@link latencyHandler} with a 1 KB event in mind.
+ *
+ * @example
+ * ```ts
+ * const { rows } = await measureCallLatency(calls, config.latency, 'Redis latency and throughput (local redis-server)');
+ * ```
+ */
+export const measureCallLatency = async (
+  calls: Record<Library, Call>,
+  config: LatencyConfig,
+  section: string,
 ): Promise<{ rows: Row[]; series: LatencySeries[] }> => {
-  const { oncely, Powertools: powertools } = await measureBoth(local, config);
-  const section = 'Latency and throughput (DynamoDB Local)';
+  const { oncely, Powertools: powertools } = await measureBoth(calls, config);
   const rows: Row[] = [];
   for (const [kind, key] of [
     ['first call', 'firstMs'],
