@@ -22,6 +22,8 @@ export interface BenchConfig {
   readonly quick: boolean;
   readonly cpu: CpuConfig;
   readonly latency: LatencyConfig;
+  /** The latency calls against Redis: more of them, as a call takes tenths of a millisecond. */
+  readonly redis: LatencyConfig;
   readonly duplicates: DuplicatesConfig;
   /** Fresh Node processes that import each bundle. */
   readonly bundles: { readonly importRuns: number };
@@ -42,6 +44,7 @@ const full: BenchConfig = {
     ]),
   },
   latency: { sequentialCalls: 300, throughputCalls: 1000, concurrency: 16 },
+  redis: { sequentialCalls: 1000, throughputCalls: 10_000, concurrency: 16 },
   duplicates: { callers: 30, handlerMs: 200 },
   bundles: { importRuns: 10 },
 };
@@ -56,6 +59,7 @@ const quick: BenchConfig = {
     ]),
   },
   latency: { sequentialCalls: 60, throughputCalls: 200, concurrency: 16 },
+  redis: { sequentialCalls: 300, throughputCalls: 4000, concurrency: 16 },
   duplicates: { callers: 30, handlerMs: 200 },
   bundles: { importRuns: 3 },
 };

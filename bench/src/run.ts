@@ -12,6 +12,8 @@ import { measureCpuOverhead } from './cpuOverhead.js';
 import { measureDuplicates } from './duplicates.js';
 import { measureLatency } from './latency.js';
 import { startLocalDynamoDB } from './localDynamoDB.js';
+import { startLocalRedis } from './localRedis.js';
+import { measureRedis } from './redis.js';
 import { renderMarkdown, renderText } from './report.js';
 import type { BenchResults } from './results.js';
 import { measureRoundTrips } from './roundTrips.js';
@@ -36,6 +38,7 @@ const results: BenchResults = {
     "CPU overhead: both stores in memory; Powertools' Map-backed layer keeps results by reference (no marshalling), oncely's InMemoryStore keeps JSON text, as its engine encodes results itself. The key is the whole event for both (their default); the handler returns a result as large as the event.",
     "Capacity: DynamoDB Local reports ConsumedCapacity for successful requests; a replay's failed conditional write reports none and is computed as 1 WCU per KB (rounded up) of the existing item returned with ALL_OLD.",
     'Latency, throughput and client CPU are local: DynamoDB Local runs on the same machine, so they show client-side differences, not AWS network latency.',
+    "Redis: oncely's RedisStore and Powertools' CachePersistenceLayer on one @redis/client client each, against a redis-server on this machine (no persistence); the same calls as the DynamoDB Local round-trip and latency sections (compare each Redis row with the DynamoDB Local row of the same name), counted as commands the client sends.",
     'Cold start: import time of the bundle in a fresh Node process, the external AWS SDK (loaded by both) included.',
   ],
 };
@@ -52,6 +55,16 @@ try {
   results.rows.push(...(await measureDuplicates(local, config.duplicates)));
 } finally {
   await local.stop();
+}
+const redis = await startLocalRedis();
+if (redis === undefined) {
+  results.notes.push('Redis: skipped, redis-server is not on PATH.');
+} else {
+  try {
+    results.rows.push(...(await measureRedis(redis, config.redis)));
+  } finally {
+    await redis.stop();
+  }
 }
 
 const wallSeconds = (performance.now() - startMs) / 1000;
