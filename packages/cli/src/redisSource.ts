@@ -51,7 +51,19 @@ const text = (value: unknown): string => (Buffer.isBuffer(value) ? value.toStrin
  */
 export const openRedis = async (connection: RedisConnection): Promise<RecordSource> => {
   const { createClient } = await import('@redis/client');
-  const client = createClient({ url: connection.url, socket: { socketTimeout: 5_000, reconnectStrategy: false } });
+  // A socket timeout, so a stalled server fails the command instead of hanging the terminal; and
+  // two quick reconnects, then the error: RedisStore refuses a socket timeout without a reconnect
+  // strategy (the client would close for good), and a command line should not retry for ever.
+  const client = createClient({
+    url: connection.url,
+    socket: { socketTimeout: 5_000, reconnectStrategy: (retries) => (retries < 2 ? 200 : false) },
+  });
+  // Checked before connecting, so a store option the store refuses leaves no connection open.
+  const store = new RedisStore({
+    client,
+    ...(connection.keyPrefix !== undefined && { keyPrefix: connection.keyPrefix }),
+    ...(connection.powertools !== undefined && { powertools: connection.powertools }),
+  });
   let lastError: unknown;
   client.on('error', (error: unknown) => {
     lastError = error;
@@ -61,11 +73,6 @@ export const openRedis = async (connection: RedisConnection): Promise<RecordSour
   } catch (error) {
     throw new Error(`cannot connect to Redis at ${connection.url}: ${(error as Error).message ?? lastError}`);
   }
-  const store = new RedisStore({
-    client,
-    ...(connection.keyPrefix !== undefined && { keyPrefix: connection.keyPrefix }),
-    ...(connection.powertools !== undefined && { powertools: connection.powertools }),
-  });
   const send = (args: string[]): Promise<unknown> => client.sendCommand(args);
 
   async function* scan({ prefix, onPage }: ScanRequest): AsyncIterable<FoundRecord> {
@@ -96,12 +103,8 @@ export const openRedis = async (connection: RedisConnection): Promise<RecordSour
       const redisKey = store.keyPrefix + key;
       const kind = text(await send(['TYPE', redisKey]));
       if (kind === 'none') return undefined;
-      if (kind === 'hash') {
-        const flat = ((await send(['HGETALL', redisKey])) as unknown[]).map(text);
-        const hash: Record<string, string> = {};
-        for (let i = 0; i + 1 < flat.length; i += 2) hash[flat[i] as string] = flat[i + 1] as string;
-        return hash;
-      }
+      // The client's own HGETALL: its raw reply is a flat array or a map, by client version and protocol.
+      if (kind === 'hash') return { ...(await client.hGetAll(redisKey)) };
       if (kind === 'string') return text(await send(['GET', redisKey]));
       return { type: kind };
     },
