@@ -48,7 +48,7 @@ interface Needs {
 
 const skipped = new Map<Service, { files: number; projects: string[] }>();
 
-const project = (directory: string, extra: Partial<Config> = {}, needs?: Needs): Config[] => {
+const project = (directory: string, extra: Partial<Config> = {}, needs: Needs | Needs[] = []): Config[] => {
   const displayName = directory.replace(/^packages\//, '').replace(/^examples\//, 'example-');
   const config: Config = {
     displayName,
@@ -60,17 +60,25 @@ const project = (directory: string, extra: Partial<Config> = {}, needs?: Needs):
     ...extra,
     setupFilesAfterEnv: [defaultPrefixes, quietOncely, ...(extra.setupFilesAfterEnv ?? [])],
   };
-  if (needs?.service.missing === undefined) return [config];
-  const needing = needs.tests ?? /\.int\.test\.ts$/;
+  const missing = [needs].flat().filter((need) => need.service.missing !== undefined);
+  if (missing.length === 0) return [config];
   const files = testFiles(directory);
-  const left = skipped.get(needs.service) ?? { files: 0, projects: [] };
-  skipped.set(needs.service, left);
-  left.files += files.filter((file) => needing.test(file)).length;
-  left.projects.push(displayName);
-  if (files.every((file) => needing.test(file))) return [];
-  // The rest of the project's tests still run, without the service's global setup.
-  const { globalSetup: _setup, globalTeardown: _teardown, ...rest } = config;
-  return [{ ...rest, testPathIgnorePatterns: ['/node_modules/', needing.source] }];
+  const needing = missing.map((need) => need.tests ?? /\.int\.test\.ts$/);
+  for (const [index, need] of missing.entries()) {
+    const left = skipped.get(need.service) ?? { files: 0, projects: [] };
+    skipped.set(need.service, left);
+    left.files += files.filter((file) => needing[index]?.test(file)).length;
+    left.projects.push(displayName);
+  }
+  if (files.every((file) => needing.some((pattern) => pattern.test(file)))) return [];
+  const ignored = {
+    ...config,
+    testPathIgnorePatterns: ['/node_modules/', ...needing.map((pattern) => pattern.source)],
+  };
+  // The rest of the project's tests still run; without DynamoDB Local, without its global setup.
+  if (!missing.some((need) => need.service === dynamodb)) return [ignored];
+  const { globalSetup: _setup, globalTeardown: _teardown, ...rest } = ignored;
+  return [rest];
 };
 
 // Middy ships ESM only; Jest runs CommonJS, so its files are transpiled like ours. (The
@@ -109,8 +117,11 @@ const projects: Config[] = [
   ...project('packages/dynamodb', { ...esmDependencies, ...onDynamoDBLocal }, needsDynamoDB),
   // Each test file starts its own redis-server.
   ...project('packages/redis', { ...esmDependencies, ...integration }, { service: redis }),
-  // Runs the bin as a child process on DynamoDB Local and on a redis-server of its own.
-  ...project('packages/cli', { ...esmDependencies, ...onDynamoDBLocal }, needsDynamoDB),
+  // Runs the bin as a child process on DynamoDB Local, and on a redis-server of the test file's own.
+  ...project('packages/cli', { ...esmDependencies, ...onDynamoDBLocal }, [
+    { service: dynamodb, tests: /dynamodb\.int\.test\.ts$/ },
+    { service: redis, tests: /redis\.int\.test\.ts$/ },
+  ]),
   ...project('examples/payments', onDynamoDBLocal, needsDynamoDB),
   ...project('examples/write-patterns', onDynamoDBLocal, needsDynamoDB),
   ...project('examples/api-payments', { ...esmDependencies, ...onDynamoDBLocal }, needsDynamoDB),
