@@ -1,6 +1,7 @@
 import type { IdempotencyStore } from '@oncely/core';
 import { FAULTS_SKIPPED_IN_MEMORY, runFaultScenario } from './faults.js';
 import { RecordingProvider } from './handler.js';
+import { inspectSection } from './inspectSection.js';
 import { runScenario } from './scenario.js';
 import { formatSection } from './table.js';
 
@@ -17,7 +18,10 @@ const FAULT_NOTES = [
   '     would wipe the result: replays would get "in progress", then run the handler again)',
 ];
 
-/** The demo's output on DynamoDB Local: the everyday steps on `store`, then the fault steps. */
+/**
+ * The demo's output on DynamoDB Local: the everyday steps on `store`, the fault steps, then p-1's
+ * record as `oncely inspect` shows it (the CLI reads the table; the in-memory demo has no such section).
+ */
 export const dynamoDBSections = async (
   store: IdempotencyStore,
   requestCount: () => number,
@@ -35,6 +39,7 @@ export const dynamoDBSections = async (
       requestsTitle: 'DynamoDB requests',
       notes: [...FAULT_NOTES, '', 'What oncely logged:', ...faults.logged.map((line) => `  ${line}`)],
     }),
+    await inspectSection(local),
   ].join('\n');
 };
 

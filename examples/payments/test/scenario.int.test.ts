@@ -3,12 +3,14 @@ import { DynamoDBStore } from '@oncely/dynamodb';
 import { createTestTable, localClientConfig, localEndpoint, type TestTable } from '@oncely/dynamodb-local';
 import { runFaultScenario } from '../src/faults.js';
 import { RecordingProvider } from '../src/handler.js';
+import { inspectSection } from '../src/inspectSection.js';
 import { runScenario } from '../src/scenario.js';
 import { formatSection } from '../src/table.js';
 import { expectTheEverydayStory, expectTotals, row } from './story.js';
 
 // The demo as `npm run demo` runs it, on DynamoDB Local: the everyday steps, then the fault steps
-// through the fault proxy, with one provider, so the main job cannot rot.
+// through the fault proxy, with one provider, then `oncely inspect` on p-1's record, so the main
+// job cannot rot.
 
 const client = new DynamoDBClient(localClientConfig(localEndpoint()));
 let requests = 0;
@@ -105,5 +107,16 @@ describe('the payment capture demo on DynamoDB Local', () => {
     expect(formatSection({ title: 'faults', rows, requestsTitle: 'DynamoDB requests' })).toMatch(
       /^p-6: lock write, answer lost +│ PutItem applied, then 500 ×1 │ 201 ch_6 /m,
     );
+  });
+
+  it("ends with p-1's record as oncely inspect shows it, read from the table the steps above wrote", async () => {
+    const text = await inspectSection({ endpoint: localEndpoint(), tableName: table.tableName });
+
+    expect(text).toMatch(/^3\. p-1's record, as the oncely CLI shows it/);
+    expect(text).toMatch(/^key {10}payments\.capture#\S+$/m);
+    expect(text).toMatch(/^status {7}COMPLETED$/m);
+    expect(text).toMatch(/^replay now {3}replay: /m);
+    expect(text).toContain('"chargeId": "ch_1"');
+    expect(text.trimEnd().split('\n').length).toBeLessThanOrEqual(20);
   });
 });
