@@ -5,7 +5,6 @@ export type { AttributeNames, TableLayout } from './layout.js';
 export { defaultAttributeNames } from './layout.js';
 export type { DynamoDBStoreOptions, SortKeyOptions } from './options.js';
 export { resolveStoreOptions } from './options.js';
-export { decodeRecord } from './recordCodec.js';
 export type { AppendResult, Decide, EventLogOptions, StoredEvent } from './patterns/EventLog.js';
 export { EventLog } from './patterns/EventLog.js';
 export type { CancellationReason } from './patterns/errors.js';
@@ -36,3 +35,4 @@ export type {
   TokenItemStrategy,
   TokenSetStrategy,
 } from './patterns/updateOnceInputs.js';
+export { decodeRecord } from './recordCodec.js';
