@@ -1,7 +1,7 @@
 import { type DynamoDBClientConfig, ScanCommand } from '@aws-sdk/client-dynamodb';
-import type { LambdaContextLike } from '@oncely/core';
 import { DynamoDBStore } from '@oncely/dynamodb';
 import { type FaultCounts, type FaultProxy, localEndpoint, startFaultProxy } from '@oncely/dynamodb-local';
+import { describeCounts as describeAnyCounts, faultReporter } from '../../../core/test/faults/report';
 import { localClient, useTestTable } from '../fixtures';
 
 type RetryStrategy = NonNullable<DynamoDBClientConfig['retryStrategy']>;
@@ -62,26 +62,6 @@ export const proxiedStore = (proxy: FaultProxy, tableName: string, maxAttempts =
     client: localClient({ endpoint: proxy.endpoint, retryStrategy: shortRetries(maxAttempts) }),
   });
 
-/** A Lambda context whose remaining time counts down from `remainingMs` in real time. */
-export const lambdaContext = (remainingMs = 30_000): LambdaContextLike & { awsRequestId: string } => {
-  const deadlineMs = Date.now() + remainingMs;
-  return {
-    awsRequestId: `req-${Math.random().toString(36).slice(2)}`,
-    getRemainingTimeInMillis: () => Math.max(0, deadlineMs - Date.now()),
-  };
-};
-
-export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Polls `check` until it holds; fails after `timeoutMs`. */
-export const waitUntil = async (check: () => Promise<boolean> | boolean, timeoutMs = 10_000): Promise<void> => {
-  const deadlineMs = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadlineMs) throw new Error(`Condition not met within ${timeoutMs} ms`);
-    await sleep(20);
-  }
-};
-
 /** Every item of a table, through a client that bypasses the proxy. */
 export const scanTable = async (tableName: string) => {
   const client = localClient();
@@ -93,21 +73,9 @@ export const scanTable = async (tableName: string) => {
 };
 
 /** `PutItem 3 (ambiguous 1, forwarded 2), UpdateItem 1 (forwarded 1)` */
-export const describeCounts = (counts: FaultCounts): string =>
-  Object.entries(counts.byOperation)
-    .map(([operation, { requests, ...outcomes }]) => {
-      const detail = Object.entries(outcomes).map(([outcome, n]) => `${outcome} ${n}`);
-      return `${operation} ${requests} (${detail.join(', ')})`;
-    })
-    .join(', ');
+export const describeCounts = (counts: FaultCounts): string => describeAnyCounts(counts);
 
-/**
- * Prints one line of figures a scenario measured. Written to stdout directly: one line per
- * test, without the stack trace Jest adds to `console.log`.
- */
-export const report = (scenario: string, figures: Record<string, string | number | boolean>): void => {
-  const text = Object.entries(figures)
-    .map(([name, value]) => `${name}=${value}`)
-    .join(' ');
-  process.stdout.write(`[faults] ${scenario}: ${text}\n`);
-};
+/** Prints `[faults] <scenario>: name=value ...`, one line of figures a scenario measured. */
+export const report = faultReporter();
+
+export { lambdaContext, sleep, waitUntil } from '../../../core/test/faults/realTime';

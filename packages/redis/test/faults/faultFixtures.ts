@@ -1,6 +1,6 @@
-import type { LambdaContextLike } from '@oncely/core';
 import { RedisStore } from '@oncely/redis';
 import type { RedisClientOptions } from '@redis/client';
+import { describeCounts as describeAnyCounts, faultReporter } from '../../../core/test/faults/report';
 import type { FaultCounts } from '../../../dynamodb-local/src/faultProxyRules';
 import * as scripts from '../../src/scripts';
 import { type RedisFaultProxy, startRedisFaultProxy } from '../faultProxy';
@@ -82,40 +82,11 @@ export const useProxiedRedis = () => {
   };
 };
 
-/** A Lambda context whose remaining time counts down from `remainingMs` in real time. */
-export const lambdaContext = (remainingMs = 30_000): LambdaContextLike & { awsRequestId: string } => {
-  const deadlineMs = Date.now() + remainingMs;
-  return {
-    awsRequestId: `req-${Math.random().toString(36).slice(2)}`,
-    getRemainingTimeInMillis: () => Math.max(0, deadlineMs - Date.now()),
-  };
-};
-
-export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Polls `check` until it holds; fails after `timeoutMs`. */
-export const waitUntil = async (check: () => Promise<boolean> | boolean, timeoutMs = 10_000): Promise<void> => {
-  const deadlineMs = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadlineMs) throw new Error(`Condition not met within ${timeoutMs} ms`);
-    await sleep(20);
-  }
-};
-
 /** `acquire 3 (ambiguous 1, forwarded 2), complete 1 (forwarded 1)`, handshake commands left out. */
 export const describeCounts = (counts: FaultCounts): string =>
-  Object.entries(counts.byOperation)
-    .filter(([operation]) => operation === operation.toLowerCase() || operation.startsWith('EVAL'))
-    .map(([operation, { requests, ...outcomes }]) => {
-      const detail = Object.entries(outcomes).map(([outcome, n]) => `${outcome} ${n}`);
-      return `${operation} ${requests} (${detail.join(', ')})`;
-    })
-    .join(', ');
+  describeAnyCounts(counts, (operation) => operation === operation.toLowerCase() || operation.startsWith('EVAL'));
 
-/** Prints one line of figures a scenario measured, as the DynamoDB fault tests do. */
-export const report = (scenario: string, figures: Record<string, string | number | boolean>): void => {
-  const text = Object.entries(figures)
-    .map(([name, value]) => `${name}=${value}`)
-    .join(' ');
-  process.stdout.write(`[faults] redis ${scenario}: ${text}\n`);
-};
+/** Prints `[faults] redis <scenario>: name=value ...`, as the DynamoDB fault tests do. */
+export const report = faultReporter('redis');
+
+export { lambdaContext, sleep, waitUntil } from '../../../core/test/faults/realTime';
