@@ -1,10 +1,12 @@
-import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { makeIdempotent } from '@oncely/core';
 import { DynamoDBStore } from '@oncely/dynamodb';
 import { createTestTable, localClientConfig, localEndpoint, type TestTable } from '@oncely/dynamodb-local';
 import { newOrder, useSharedTable } from '../../dynamodb/test/powertoolsTables';
+import { describeCliCommands, inspectCompleted } from './commandSuite';
 import { runCli } from './runCli';
+
+// The bin as a child process on DynamoDB Local: the commands' shared behaviours on a table of this
+// file's own, then what only DynamoDB has (compressed results, Powertools' composite-key tables).
 
 const client = new DynamoDBClient(localClientConfig(localEndpoint()));
 let table: TestTable;
@@ -20,34 +22,14 @@ afterAll(async () => {
   client.destroy();
 });
 
-const prefix = () => `cli-${randomUUID().slice(0, 8)}`;
-
-/** A lock held by `owner` on a fresh key: a call that crashed, or is still running. */
-const lockKey = async (keyPrefix: string, lockedUntilMs: number, owner = randomUUID()) => {
-  const key = `${keyPrefix}#${randomUUID()}`;
-  const nowMs = Date.now();
-  await store.acquire({ key, owner, nowMs, lockedUntilMs, expiresAtSec: Math.floor(nowMs / 1000) + 3600 });
-  return { key, owner };
-};
+describeCliCommands({
+  connection,
+  store: () => store,
+  where: () => `table "${table.tableName}"`,
+  rawStatus: (item) => (item as { status?: { S?: string } }).status?.S,
+});
 
 describe('oncely key', () => {
-  it('prints the key the handler uses for the payload on stdin', async () => {
-    const keyPrefix = prefix();
-    const handler = makeIdempotent(async (event: { orderId: string }) => event.orderId, {
-      store,
-      keyPath: 'orderId',
-      keyPrefix,
-      localCache: false,
-    });
-    await handler({ orderId: 'o-7' });
-
-    const run = await runCli(['key', '--prefix', keyPrefix, '--key-path', 'orderId'], '{"orderId":"o-7"}');
-    const key = run.stdout.trim();
-
-    expect(run.code).toBe(0);
-    expect((await store.get(key))?.data).toBe('"o-7"');
-  });
-
   it('exits 2 for a keyHeader without a scope, with the handler option check', async () => {
     const run = await runCli(['key', '--prefix', 'p', '--key-header', 'Idempotency-Key'], '{}');
 
@@ -56,137 +38,16 @@ describe('oncely key', () => {
   });
 });
 
-describe('oncely inspect', () => {
-  it('shows a completed record, its result and that a replay replays it, as JSON', async () => {
-    const keyPrefix = prefix();
-    const handler = makeIdempotent(async (_event: { orderId: string }) => ({ paid: true, lines: 'x'.repeat(6000) }), {
-      store,
-      keyPrefix,
-      localCache: false,
-    });
-    await handler({ orderId: 'o-1' });
-    const key = (await runCli(['key', '--prefix', keyPrefix], '{"orderId":"o-1"}')).stdout.trim();
+describe('oncely inspect on a result past the compression threshold', () => {
+  it('shows the result decoded, and the stored data as binary', async () => {
+    const big = { paid: true, lines: 'x'.repeat(6000) };
 
-    const run = await runCli(['inspect', key, ...connection(), '--json', '--raw']);
-    const shown = JSON.parse(run.stdout);
+    const { key, run, shown } = await inspectCompleted(store, connection(), big);
 
     expect(run.code).toBe(0);
     expect(shown).toMatchObject({ found: true, key, status: 'COMPLETED', replay: { action: 'replay' } });
-    expect(shown.result).toEqual({ paid: true, lines: 'x'.repeat(6000) });
+    expect(shown.result).toEqual(big);
     expect(shown.item.data.B).toHaveProperty('base64');
-  });
-
-  it('exits 1 for a key without a record, and says the call runs', async () => {
-    const run = await runCli(['inspect', 'nobody#here', ...connection()]);
-
-    expect(run.code).toBe(1);
-    expect(run.stdout).toContain('runs now');
-  });
-
-  it('shows a held lock in 80 columns, with its owner and a wait-or-refuse replay', async () => {
-    const { key, owner } = await lockKey(prefix(), Date.now() + 60_000);
-
-    const run = await runCli(['inspect', key, ...connection()]);
-
-    expect(run.code).toBe(0);
-    expect(run.stdout).toContain(`owner        ${owner}`);
-    expect(run.stdout).toContain('replay now   wait-or-refuse');
-  });
-});
-
-describe('oncely list', () => {
-  it('finds the stuck locks under a prefix, with a progress line on stderr', async () => {
-    const keyPrefix = prefix();
-    const stuck = await lockKey(keyPrefix, Date.now() - 60_000);
-    await lockKey(keyPrefix, Date.now() + 60_000);
-
-    const run = await runCli(['list', ...connection(), '--prefix', keyPrefix, '--stuck', '--json']);
-
-    expect(run.code).toBe(0);
-    expect(JSON.parse(run.stdout).map((record: { key: string }) => record.key)).toEqual([stuck.key]);
-    expect(run.stderr).toMatch(/scanned \d+ items in \d+ pages/);
-  });
-
-  it('prints a table no wider than 80 columns and stops at --limit', async () => {
-    const keyPrefix = prefix();
-    for (let i = 0; i < 3; i++) await lockKey(keyPrefix, Date.now() + 60_000);
-
-    const run = await runCli(['list', ...connection(), '--prefix', keyPrefix, '--limit', '2']);
-
-    expect(run.code).toBe(0);
-    expect(run.stdout).toContain('2 records');
-    for (const line of run.stdout.split('\n')) expect(line.length).toBeLessThanOrEqual(80);
-  });
-});
-
-describe('oncely release', () => {
-  it('refuses without --yes off a terminal, and leaves the lock', async () => {
-    const { key } = await lockKey(prefix(), Date.now() - 1000);
-
-    const run = await runCli(['release', key, ...connection()]);
-
-    expect(run.code).toBe(2);
-    expect(run.stderr).toContain('pass --yes');
-    expect(await store.get(key)).toBeDefined();
-  });
-
-  it('refuses when the owner changed since inspect', async () => {
-    const { key } = await lockKey(prefix(), Date.now() - 1000);
-
-    const run = await runCli(['release', key, ...connection(), '--owner', 'the-owner-inspect-showed', '--yes']);
-
-    expect(run.code).toBe(1);
-    expect(run.stdout).toContain('Refused: the record changed');
-    expect(await store.get(key)).toBeDefined();
-  });
-
-  it('deletes the lock of the owner shown, so the next retry runs', async () => {
-    const { key, owner } = await lockKey(prefix(), Date.now() - 1000);
-
-    const run = await runCli(['release', key, ...connection(), '--owner', owner, '--yes', '--json']);
-
-    expect(run.code).toBe(0);
-    expect(JSON.parse(run.stdout)).toMatchObject({ key, done: true, action: 'release' });
-    expect(await store.get(key)).toBeUndefined();
-  });
-
-  it('refuses a completed record', async () => {
-    const { key, owner } = await lockKey(prefix(), Date.now() + 60_000);
-    await store.complete({ key, owner, data: '1', expiresAtSec: Math.floor(Date.now() / 1000) + 3600 });
-
-    const run = await runCli(['release', key, ...connection(), '--yes']);
-
-    expect(run.code).toBe(1);
-    expect(run.stdout).toContain('use oncely forget');
-  });
-});
-
-describe('oncely forget', () => {
-  it('deletes a completed record, so the next call runs again', async () => {
-    const { key, owner } = await lockKey(prefix(), Date.now() + 60_000);
-    await store.complete({ key, owner, data: '1', expiresAtSec: Math.floor(Date.now() / 1000) + 3600 });
-
-    const run = await runCli(['forget', key, ...connection(), '--yes']);
-
-    expect(run.code).toBe(0);
-    expect(run.stdout).toContain(`Forgot ${key}`);
-    expect(await store.get(key)).toBeUndefined();
-  });
-});
-
-describe('oncely stats', () => {
-  it('counts records by status and prefix', async () => {
-    const keyPrefix = prefix();
-    await lockKey(keyPrefix, Date.now() + 60_000);
-    await lockKey(keyPrefix, Date.now() - 60_000);
-
-    const run = await runCli(['stats', ...connection(), '--prefix', keyPrefix, '--json']);
-    const stats = JSON.parse(run.stdout);
-
-    expect(run.code).toBe(0);
-    expect(stats.byStatus.INPROGRESS).toBe(2);
-    expect(stats.byPrefix[keyPrefix]).toBe(2);
-    expect(stats.stuck).toBe(1);
   });
 });
 
