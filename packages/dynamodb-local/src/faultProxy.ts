@@ -1,14 +1,7 @@
 import { Agent, createServer, type IncomingMessage, request, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import {
-  countRequest,
-  emptyCounts,
-  type FaultCounts,
-  type FaultOutcome,
-  type FaultRule,
-  FaultRules,
-  operationOf,
-} from './faultProxyRules.js';
+import { FaultInjector } from './faultInjector.js';
+import { type FaultCounts, type FaultRule, operationOf } from './faultProxyRules.js';
 
 /**
  * Options of {@link startFaultProxy}.
@@ -132,36 +125,23 @@ const answerError = (res: ServerResponse, status: number, type: string, message:
 export const startFaultProxy = async (options: FaultProxyOptions): Promise<FaultProxy> => {
   const target = new URL(options.target);
   const agent = new Agent({ keepAlive: true });
-  const rules = new FaultRules(options.seed ?? 1);
-  for (const rule of options.rules ?? []) rules.add(rule);
-  let counts = emptyCounts();
   // Requests held by `delay` and `late` faults: close() drops them unforwarded, so no write
   // reaches DynamoDB after the proxy (and the test that owned it) is gone.
-  const held = new Set<NodeJS.Timeout>();
-  const hold = (ms: number): Promise<void> =>
-    new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        held.delete(timer);
-        resolve();
-      }, ms);
-      held.add(timer);
-    });
+  const faults = new FaultInjector(options.seed, options.rules);
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const body = await readBody(req);
     const operation = operationOf(req.headers['x-amz-target']);
-    const rule = rules.pick(operation);
-    const outcome: FaultOutcome = rule?.fault ?? 'forwarded';
-    if (outcome !== 'late') countRequest(counts, operation, outcome);
+    const { outcome, delayMs } = faults.decide(operation);
     const injected = `injected by the fault proxy (${outcome} ${operation})`;
 
     if (outcome === 'fail') return answerError(res, 500, 'InternalServerError', injected);
     if (outcome === 'throttle') return answerError(res, 400, 'ThrottlingException', injected);
-    if (outcome === 'delay' || outcome === 'late') await hold(rule?.delayMs ?? 0);
+    if (outcome === 'delay' || outcome === 'late') await faults.hold(delayMs);
     const upstream = await forward(target, agent, req, body);
     if (outcome === 'late') {
       // The client has given up on this request by now (or would see its connection drop).
-      countRequest(counts, operation, outcome);
+      faults.countLate(operation);
       req.socket.destroy();
       return;
     }
@@ -188,16 +168,13 @@ export const startFaultProxy = async (options: FaultProxyOptions): Promise<Fault
   return {
     endpoint: `http://127.0.0.1:${port}`,
     port,
-    inject: (rule) => rules.add(rule),
-    clearFaults: () => rules.clear(),
-    counts: () => structuredClone(counts),
-    resetCounts: () => {
-      counts = emptyCounts();
-    },
+    inject: (rule) => faults.inject(rule),
+    clearFaults: () => faults.clearFaults(),
+    counts: () => faults.counts(),
+    resetCounts: () => faults.resetCounts(),
     close: () =>
       (closing ??= new Promise<void>((resolve) => {
-        for (const timer of held) clearTimeout(timer);
-        held.clear();
+        faults.dropHeld();
         server.close(() => resolve());
         server.closeAllConnections();
         agent.destroy();

@@ -1,13 +1,7 @@
 import { createHash } from 'node:crypto';
 import { type AddressInfo, connect, createServer, type Socket } from 'node:net';
-import {
-  countRequest,
-  emptyCounts,
-  type FaultCounts,
-  type FaultOutcome,
-  type FaultRule,
-  FaultRules,
-} from '../../dynamodb-local/src/faultProxyRules';
+import { FaultInjector } from '../../dynamodb-local/src/faultInjector';
+import type { FaultCounts, FaultOutcome, FaultRule } from '../../dynamodb-local/src/faultProxyRules';
 import * as powertoolsScripts from '../src/powertoolsScripts';
 import * as scripts from '../src/scripts';
 
@@ -161,20 +155,9 @@ const injectedReply = (outcome: FaultOutcome, operation: string): Buffer =>
  * ```
  */
 export const startRedisFaultProxy = async (options: RedisFaultProxyOptions): Promise<RedisFaultProxy> => {
-  const rules = new FaultRules(options.seed ?? 1);
-  for (const rule of options.rules ?? []) rules.add(rule);
-  let counts = emptyCounts();
+  const faults = new FaultInjector(options.seed, options.rules);
   const sockets = new Set<Socket>();
-  const held = new Set<NodeJS.Timeout>();
   let closed = false;
-  const hold = (ms: number): Promise<void> =>
-    new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        held.delete(timer);
-        resolve();
-      }, ms);
-      held.add(timer);
-    });
 
   const serve = (client: Socket): void => {
     const upstream = connect({ host: '127.0.0.1', port: options.targetPort });
@@ -244,19 +227,17 @@ export const startRedisFaultProxy = async (options: RedisFaultProxyOptions): Pro
 
     const handle = async (args: string[], raw: Buffer): Promise<void> => {
       const operation = operationOfCommand(args);
-      const rule = rules.pick(operation);
-      const outcome: FaultOutcome = rule?.fault ?? 'forwarded';
-      if (outcome !== 'late') countRequest(counts, operation, outcome);
+      const { outcome, delayMs } = faults.decide(operation);
       if (outcome === 'fail' || outcome === 'throttle') {
         client.write(injectedReply(outcome, operation));
         return;
       }
-      if (outcome === 'delay' || outcome === 'late') await hold(rule?.delayMs ?? 0);
+      if (outcome === 'delay' || outcome === 'late') await faults.hold(delayMs);
       if (closed) return;
       const reply = await forward(raw);
       if (outcome === 'late') {
         // The client gave up on this command; its reply goes nowhere.
-        if (reply !== undefined) countRequest(counts, operation, outcome);
+        if (reply !== undefined) faults.countLate(operation);
         finish();
         return;
       }
@@ -304,18 +285,15 @@ export const startRedisFaultProxy = async (options: RedisFaultProxyOptions): Pro
   return {
     port,
     url: `redis://127.0.0.1:${port}`,
-    inject: (rule) => rules.add(rule),
-    clearFaults: () => rules.clear(),
-    counts: () => structuredClone(counts),
-    resetCounts: () => {
-      counts = emptyCounts();
-    },
+    inject: (rule) => faults.inject(rule),
+    clearFaults: () => faults.clearFaults(),
+    counts: () => faults.counts(),
+    resetCounts: () => faults.resetCounts(),
     dropConnections: dropAll,
     close: () =>
       (closing ??= new Promise<void>((resolve) => {
         closed = true;
-        for (const timer of held) clearTimeout(timer);
-        held.clear();
+        faults.dropHeld();
         server.close(() => resolve());
         dropAll();
       })),
