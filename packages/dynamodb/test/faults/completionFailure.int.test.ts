@@ -1,5 +1,4 @@
-import { type Decision, getIdempotencyToken, type IdempotencyToken, makeIdempotent } from '@oncely/core';
-import type { DynamoDBStore } from '@oncely/dynamodb';
+import { guardedCharge } from '../../../core/test/faults/charge';
 import { describeCounts, lambdaContext, proxiedStore, report, useProxiedTable, waitUntil } from './faultFixtures';
 
 // Timeline: the handler's side effect has happened; storing its result (UpdateItem) fails
@@ -7,23 +6,10 @@ import { describeCounts, lambdaContext, proxiedStore, report, useProxiedTable, w
 const SDK_MAX_ATTEMPTS = 2;
 const env = useProxiedTable();
 
-const guardedCharge = (store: DynamoDBStore) => {
-  const runs: IdempotencyToken[] = [];
-  const decisions: Decision[] = [];
-  const handler = makeIdempotent(
-    async (event: { orderId: string }, context: object) => {
-      runs.push(getIdempotencyToken(context) as IdempotencyToken);
-      return { charged: event.orderId, run: runs.length };
-    },
-    { store, keyPath: 'orderId', keyPrefix: 'completion', onDecision: ({ decision }) => decisions.push(decision) },
-  );
-  return { handler, runs, decisions };
-};
-
 describe('a completion write that fails more times than the SDK retries', () => {
   it('still returns the result, stores it, and a replay does not run the handler again', async () => {
     const store = proxiedStore(env.proxy, env.table.tableName, SDK_MAX_ATTEMPTS);
-    const { handler, runs, decisions } = guardedCharge(store);
+    const { handler, runs, decisions } = guardedCharge(store, 'completion');
     env.proxy.inject({ operations: 'UpdateItem', fault: 'fail', times: SDK_MAX_ATTEMPTS + 1 });
 
     const first = await handler({ orderId: 'o-1' }, lambdaContext(10_000));
@@ -49,7 +35,7 @@ describe('a completion write that fails more times than the SDK retries', () => 
   // and a retry after the lock's expiry runs the handler again.
   it('runs the handler again after the lock expires when the result could not be stored before the deadline', async () => {
     const store = proxiedStore(env.proxy, env.table.tableName, SDK_MAX_ATTEMPTS);
-    const { handler, runs, decisions } = guardedCharge(store);
+    const { handler, runs, decisions } = guardedCharge(store, 'completion');
     env.proxy.inject({ operations: 'UpdateItem', fault: 'fail' });
     const startedMs = Date.now();
 

@@ -1,15 +1,8 @@
-import { getIdempotencyToken, type IdempotencyToken, makeIdempotent } from '@oncely/core';
 import { DynamoDBStore } from '@oncely/dynamodb';
+import { expectChargedOnce } from '../../../core/test/faults/charge';
+import { lateWriteFigures, runLateWrite } from '../../../core/test/faults/lateWrite';
 import { localClient } from '../fixtures';
-import {
-  describeCounts,
-  lambdaContext,
-  report,
-  shortRetries,
-  sleep,
-  useProxiedTable,
-  waitUntil,
-} from './faultFixtures';
+import { describeCounts, report, shortRetries, useProxiedTable } from './faultFixtures';
 
 // Timeline of a lock write that arrives after its call has finished:
 //   t=0        call 1 sends the lock PutItem (owner A); the proxy holds it, unanswered.
@@ -33,47 +26,20 @@ describe('a lock write that reaches DynamoDB after its call completed', () => {
       // Without throwOnRequestTimeout, recent SDKs only warn at requestTimeout and keep waiting.
       requestHandler: { requestTimeout: REQUEST_TIMEOUT_MS, throwOnRequestTimeout: true },
     });
-    const store = new DynamoDBStore({ tableName: env.table.tableName, client });
-    const runs: IdempotencyToken[] = [];
-    const handler = makeIdempotent(
-      async (event: { orderId: string }, context: object) => {
-        runs.push(getIdempotencyToken(context) as IdempotencyToken);
-        return { charged: event.orderId };
-      },
-      { store, keyPath: 'orderId', keyPrefix: 'late' },
-    );
-    const orderId = `order-${Math.random().toString(36).slice(2)}`;
     env.proxy.inject({ operations: 'PutItem', fault: 'late', delayMs: LATE_BY_MS, times: 1 });
-    const startedMs = Date.now();
 
-    const first = await handler({ orderId }, lambdaContext(REMAINING_MS));
-    const completedBeforeLandingMs = Date.now() - startedMs;
-    await waitUntil(() => env.proxy.counts().byOutcome.late === 1);
-    const key = runs[0]?.key ?? '';
-    const afterLanding = await env.direct.get(key);
-    const replay = await handler({ orderId }, lambdaContext()).catch((error: unknown) => error);
-    await sleep(Math.max(0, startedMs + REMAINING_MS + 200 - Date.now()));
-    const replayAfterLockEnd = await handler({ orderId }, lambdaContext()).catch((error: unknown) => error);
+    const late = await runLateWrite({
+      proxied: new DynamoDBStore({ tableName: env.table.tableName, client }),
+      direct: env.direct,
+      landed: () => env.proxy.counts().byOutcome.late === 1,
+      remainingMs: REMAINING_MS,
+    });
 
     const counts = env.proxy.counts();
-    report('late lock write', {
-      completedAfterMs: completedBeforeLandingMs,
-      recordAfterLanding: afterLanding?.status ?? 'missing',
-      replay: replay instanceof Error ? replay.name : 'result',
-      handlerRuns: runs.length,
-      requests: describeCounts(counts),
-    });
+    report('late lock write', lateWriteFigures(late, describeCounts(counts)));
     client.destroy();
-    expect(first).toEqual({ charged: orderId });
-    expect(completedBeforeLandingMs).toBeLessThan(LATE_BY_MS);
+    expect(late.completedAfterMs).toBeLessThan(LATE_BY_MS);
     expect(counts.byOperation.PutItem).toMatchObject({ late: 1 });
-    expect(afterLanding).toMatchObject({
-      status: 'COMPLETED',
-      owner: runs[0]?.owner,
-      data: JSON.stringify({ charged: orderId }),
-    });
-    expect(replay).toEqual({ charged: orderId });
-    expect(replayAfterLockEnd).toEqual({ charged: orderId });
-    expect(runs).toHaveLength(1);
+    expectChargedOnce(late.charge, late.orderId, [late.first, late.replay, late.replayAfterLockEnd], late.afterLanding);
   });
 });

@@ -1,13 +1,6 @@
-import { getIdempotencyToken, type IdempotencyToken, makeIdempotent } from '@oncely/core';
-import {
-  CLIENT_TIMEOUT_MS,
-  describeCounts,
-  lambdaContext,
-  report,
-  sleep,
-  useProxiedRedis,
-  waitUntil,
-} from './faultFixtures';
+import { expectChargedOnce } from '../../../core/test/faults/charge';
+import { lateWriteFigures, runLateWrite } from '../../../core/test/faults/lateWrite';
+import { CLIENT_TIMEOUT_MS, describeCounts, report, useProxiedRedis } from './faultFixtures';
 
 // Timeline of a command that reaches Redis after its caller gave up:
 //   t=0        call 1 sends the script (owner A); the proxy holds it, unanswered.
@@ -26,48 +19,29 @@ describe('a command that times out on the client and reaches Redis late', () => 
     'leaves the completed record alone when it is the %s script: replays get the stored result and the handler runs once',
     async (operation) => {
       const { proxied, direct } = env.stores();
-      const runs: IdempotencyToken[] = [];
-      const handler = makeIdempotent(
-        async (event: { orderId: string }, context: object) => {
-          runs.push(getIdempotencyToken(context) as IdempotencyToken);
-          return { charged: event.orderId };
-        },
-        { store: proxied, keyPath: 'orderId', keyPrefix: 'late' },
-      );
-      const orderId = `order-${Math.random().toString(36).slice(2)}`;
       env.proxy.inject({ operations: operation, fault: 'late', delayMs: LATE_BY_MS, times: 1 });
-      const startedMs = Date.now();
 
-      const first = await handler({ orderId }, lambdaContext(REMAINING_MS));
-      const completedAfterMs = Date.now() - startedMs;
-      await waitUntil(() => env.proxy.counts().byOutcome.late === 1);
-      const key = runs[0]?.key ?? '';
-      const afterLanding = await direct.get(key);
-      const replay = await handler({ orderId }, lambdaContext()).catch((error: unknown) => error);
-      await sleep(Math.max(0, startedMs + REMAINING_MS + 200 - Date.now()));
-      const replayAfterLockEnd = await handler({ orderId }, lambdaContext()).catch((error: unknown) => error);
+      const late = await runLateWrite({
+        proxied,
+        direct,
+        landed: () => env.proxy.counts().byOutcome.late === 1,
+        remainingMs: REMAINING_MS,
+      });
 
       const counts = env.proxy.counts();
       report(`client timeout (late ${operation})`, {
         clientTimeoutMs: CLIENT_TIMEOUT_MS,
-        completedAfterMs,
-        recordAfterLanding: afterLanding?.status ?? 'missing',
-        replay: replay instanceof Error ? replay.name : 'result',
-        handlerRuns: runs.length,
-        requests: describeCounts(counts),
+        ...lateWriteFigures(late, describeCounts(counts)),
       });
-      expect(first).toEqual({ charged: orderId });
-      expect(completedAfterMs).toBeGreaterThanOrEqual(CLIENT_TIMEOUT_MS);
-      expect(completedAfterMs).toBeLessThan(LATE_BY_MS);
+      expect(late.completedAfterMs).toBeGreaterThanOrEqual(CLIENT_TIMEOUT_MS);
+      expect(late.completedAfterMs).toBeLessThan(LATE_BY_MS);
       expect(counts.byOperation[operation]).toMatchObject({ late: 1 });
-      expect(afterLanding).toMatchObject({
-        status: 'COMPLETED',
-        owner: runs[0]?.owner,
-        data: JSON.stringify({ charged: orderId }),
-      });
-      expect(replay).toEqual({ charged: orderId });
-      expect(replayAfterLockEnd).toEqual({ charged: orderId });
-      expect(runs).toHaveLength(1);
+      expectChargedOnce(
+        late.charge,
+        late.orderId,
+        [late.first, late.replay, late.replayAfterLockEnd],
+        late.afterLanding,
+      );
     },
   );
 });

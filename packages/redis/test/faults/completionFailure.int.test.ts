@@ -1,5 +1,4 @@
-import { type Decision, getIdempotencyToken, type IdempotencyToken, makeIdempotent } from '@oncely/core';
-import type { RedisStore } from '@oncely/redis';
+import { guardedCharge } from '../../../core/test/faults/charge';
 import { describeCounts, lambdaContext, report, useProxiedRedis, waitUntil } from './faultFixtures';
 
 // Timeline: the handler's side effect has happened; storing its result (the complete script)
@@ -8,23 +7,10 @@ import { describeCounts, lambdaContext, report, useProxiedRedis, waitUntil } fro
 const FAILURES = 3;
 const env = useProxiedRedis();
 
-const guardedCharge = (store: RedisStore) => {
-  const runs: IdempotencyToken[] = [];
-  const decisions: Decision[] = [];
-  const handler = makeIdempotent(
-    async (event: { orderId: string }, context: object) => {
-      runs.push(getIdempotencyToken(context) as IdempotencyToken);
-      return { charged: event.orderId, run: runs.length };
-    },
-    { store, keyPath: 'orderId', keyPrefix: 'completion', onDecision: ({ decision }) => decisions.push(decision) },
-  );
-  return { handler, runs, decisions };
-};
-
 describe('a completion write that fails several times', () => {
   it('still returns the result, stores it, and a replay does not run the handler again', async () => {
     const { proxied, direct } = env.stores();
-    const { handler, runs, decisions } = guardedCharge(proxied);
+    const { handler, runs, decisions } = guardedCharge(proxied, 'completion');
     env.proxy.inject({ operations: 'complete', fault: 'fail', times: FAILURES });
 
     const first = await handler({ orderId: 'o-1' }, lambdaContext(10_000));
@@ -48,7 +34,7 @@ describe('a completion write that fails several times', () => {
   // and a retry after the lock's expiry runs the handler again.
   it('runs the handler again after the lock expires when the result could not be stored before the deadline', async () => {
     const { proxied, direct } = env.stores();
-    const { handler, runs, decisions } = guardedCharge(proxied);
+    const { handler, runs, decisions } = guardedCharge(proxied, 'completion');
     env.proxy.inject({ operations: 'complete', fault: 'fail' });
     const startedMs = Date.now();
 
