@@ -88,3 +88,26 @@ const parseOr = (text: string): unknown => {
     return text;
   }
 };
+
+// Human output fits an 80-column terminal.
+const COLUMNS = 80;
+
+/**
+ * `label` (padded to 13 columns) and `text`, wrapped at word boundaries so no line passes 80
+ * columns; continuation lines are indented under the text. A single word longer than the room
+ * (a long key) stays whole.
+ */
+export const field = (label: string, text: string): string => {
+  const indent = ' '.repeat(13);
+  const room = COLUMNS - indent.length;
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line !== '' && line.length + 1 + word.length > room) {
+      lines.push(line);
+      line = word;
+    } else line = line === '' ? word : `${line} ${word}`;
+  }
+  lines.push(line);
+  return `${label.padEnd(13)}${lines.join(`\n${indent}`)}`;
+};

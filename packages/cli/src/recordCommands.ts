@@ -1,6 +1,6 @@
 import type { IdempotencyRecord } from '@oncely/core';
 import { type Flags, positiveInteger, UsageError } from './args.js';
-import { clip, iso, isStuck, recordJson, relative, replayNow } from './format.js';
+import { clip, field, iso, isStuck, recordJson, relative, replayNow } from './format.js';
 import { type CliIo, exitCodes } from './io.js';
 import type { FoundRecord, RecordSource } from './source.js';
 
@@ -28,7 +28,7 @@ const describe = (record: IdempotencyRecord, nowMs: number): string => {
   lines.push(`expires      ${iso(record.expiresAtSec * 1000)} (${relative(record.expiresAtSec * 1000, nowMs)})`);
   if (record.validation !== undefined) lines.push(`validation   ${record.validation}`);
   const replay = replayNow(record, nowMs);
-  lines.push(`replay now   ${replay.action}: ${replay.reason}`);
+  lines.push(field('replay now', `${replay.action}: ${replay.reason}`));
   const shown = recordJson(record, nowMs);
   if (record.data !== undefined) lines.push('result', JSON.stringify(shown.result, null, 2));
   if (record.error !== undefined) lines.push('cached error', JSON.stringify(shown.error, null, 2));
@@ -45,7 +45,7 @@ export const inspectCommand = async (source: RecordSource, positionals: string[]
   if (record === undefined) {
     const replay = replayNow(undefined, nowMs);
     if (flags.json) io.stdout(json({ key, found: false, replay }));
-    else io.stdout(`No record for key ${key} in ${source.where}; a call with this key runs now.\n`);
+    else io.stdout(`${field('no record', `for key ${key} in ${source.where}; a call with this key runs now.`)}\n`);
     return exitCodes.refused;
   }
   if (flags.json) {

@@ -93,8 +93,11 @@ export const describeCliCommands = (backend: CliBackend): void => {
       const run = await runCli(['inspect', 'nobody#here', ...connection()]);
 
       expect(run.code).toBe(1);
-      expect(run.stdout).toContain('runs now');
-      expect(run.stdout).toContain(backend.where());
+      // Wrapped to 80 columns: read it as one line of words.
+      const text = run.stdout.replace(/\s+/g, ' ');
+      expect(text).toContain('runs now');
+      expect(text).toContain(backend.where());
+      for (const line of run.stdout.split('\n')) expect(line.length).toBeLessThanOrEqual(80);
     });
 
     it('shows a held lock with its owner and a wait-or-refuse replay, and with --raw the stored item', async () => {
@@ -106,6 +109,8 @@ export const describeCliCommands = (backend: CliBackend): void => {
       expect(run.code).toBe(0);
       expect(run.stdout).toContain(`owner        ${owner}`);
       expect(run.stdout).toContain('replay now   wait-or-refuse');
+      // Readable in an 80-column terminal: long explanations wrap under their field.
+      for (const line of run.stdout.split('\n')) expect(line.length).toBeLessThanOrEqual(80);
       expect(raw.code).toBe(0);
       expect(raw.stdout).toContain(`owner        ${owner}`);
       expect(raw.stdout).toContain('replay now   wait-or-refuse');
