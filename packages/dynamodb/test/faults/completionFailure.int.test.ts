@@ -1,5 +1,6 @@
 import { guardedCharge } from '../../../core/test/faults/charge';
-import { describeCounts, lambdaContext, proxiedStore, report, useProxiedTable, waitUntil } from './faultFixtures';
+import { expectRunAgainPastDeadline } from '../../../core/test/faults/completionPastDeadline';
+import { describeCounts, lambdaContext, proxiedStore, report, useProxiedTable } from './faultFixtures';
 
 // Timeline: the handler's side effect has happened; storing its result (UpdateItem) fails
 // more times than the SDK retries. oncely retries the completion within the lock's time.
@@ -35,28 +36,17 @@ describe('a completion write that fails more times than the SDK retries', () => 
   // and a retry after the lock's expiry runs the handler again.
   it('runs the handler again after the lock expires when the result could not be stored before the deadline', async () => {
     const store = proxiedStore(env.proxy, env.table.tableName, SDK_MAX_ATTEMPTS);
-    const { handler, runs, decisions } = guardedCharge(store, 'completion');
     env.proxy.inject({ operations: 'UpdateItem', fault: 'fail' });
-    const startedMs = Date.now();
 
-    const first = await handler({ orderId: 'o-2' }, lambdaContext(1_500));
-    const answeredMs = Date.now() - startedMs;
-    const failedWrites = env.proxy.counts().byOperation.UpdateItem?.fail ?? 0;
-    env.proxy.clearFaults();
-    const key = runs[0]?.key ?? '';
-    await waitUntil(async () => ((await env.direct.get(key))?.lockedUntilMs ?? 0) < Date.now());
-    const retry = await handler({ orderId: 'o-2' }, lambdaContext(10_000));
-
-    report('completion failing past the Lambda deadline', {
-      completionWritesFailed: failedWrites,
-      firstAnsweredAfterMs: answeredMs,
-      handlerRuns: runs.length,
-      decisions: decisions.join('+'),
-    });
-    expect(first).toEqual({ charged: 'o-2', run: 1 });
-    expect(answeredMs).toBeLessThan(1_500);
-    expect(retry).toEqual({ charged: 'o-2', run: 2 });
-    expect(runs).toHaveLength(2);
+    await expectRunAgainPastDeadline(
+      {
+        proxied: store,
+        direct: env.direct,
+        failedCompletions: () => env.proxy.counts().byOperation.UpdateItem?.fail ?? 0,
+        reconnect: () => env.proxy.clearFaults(),
+      },
+      report,
+    );
     store.client.destroy();
   });
 });
