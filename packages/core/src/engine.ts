@@ -69,11 +69,12 @@ export class IdempotencyEngine {
   /**
    * @param defaultKeyPrefix the prefix when `keyPrefix` is not set; claimed for this process.
    * @param frontDoor names the front door in the error for a prefix claimed twice.
+   * @param guarded the function or method behind the door: wrapping it again may reuse its prefix.
    */
-  constructor(options: ResolvedOptions, defaultKeyPrefix: string, frontDoor: string) {
+  constructor(options: ResolvedOptions, defaultKeyPrefix: string, frontDoor: string, guarded?: object) {
     this.#options = options;
     this.#keyPrefix = options.keyPrefix ?? defaultKeyPrefix;
-    if (options.keyPrefix === undefined) claimDefaultKeyPrefix(defaultKeyPrefix, frontDoor);
+    if (options.keyPrefix === undefined) claimDefaultKeyPrefix(defaultKeyPrefix, frontDoor, guarded);
     if (options.disabled) {
       options.logger.warn(
         'Idempotency is disabled by ONCELY_DISABLED=true or POWERTOOLS_IDEMPOTENCY_DISABLED: every call runs',

@@ -52,7 +52,12 @@ export function idempotent<TPayload = any, TResult = any>(options: IdempotencyOp
     const name = typeof contextOrKey === 'object' ? contextOrKey.name : contextOrKey;
     let engine: IdempotencyEngine | undefined;
     const build = (owner: unknown): IdempotencyEngine => {
-      engine ??= new IdempotencyEngine(resolved, defaultKeyPrefix(frontDoorName(owner, String(name))), '@idempotent');
+      engine ??= new IdempotencyEngine(
+        resolved,
+        defaultKeyPrefix(frontDoorName(owner, String(name))),
+        '@idempotent',
+        method,
+      );
       return engine;
     };
     const wrapped = function idempotentMethod(this: unknown, ...args: unknown[]) {

@@ -4,9 +4,11 @@ import { IdempotencyConfigError } from './errors.js';
 // bundle would otherwise keep two): two front doors with one default prefix are a mistake
 // wherever they were built.
 const registryKey = Symbol.for('oncely.defaultKeyPrefixes');
-const registry = (): Set<string> => {
-  const holder = globalThis as { [registryKey]?: Set<string> };
-  holder[registryKey] ??= new Set();
+// Each claimed prefix with the function it guards (`undefined` for a Middy chain, which does not
+// know its handler).
+const registry = (): Map<string, object | undefined> => {
+  const holder = globalThis as { [registryKey]?: Map<string, object | undefined> };
+  holder[registryKey] ??= new Map();
   return holder[registryKey];
 };
 
@@ -14,23 +16,25 @@ const registry = (): Set<string> => {
  * Claims a default key prefix for one front door. A second front door in the same process that
  * falls back to the same default (two inline handlers, two Middy chains in one Lambda) throws
  * `IdempotencyConfigError` at construction: with equal payloads they would replay each other's
- * results. An explicit `keyPrefix` is never claimed.
+ * results. The same function wrapped again (a wrapper built per batch record) guards the same
+ * calls, so it may claim its prefix again. An explicit `keyPrefix` is never claimed.
  *
  * @example
  * ```ts
- * claimDefaultKeyPrefix('payments.capture'); // the first time: fine; the second: throws
+ * claimDefaultKeyPrefix('payments.capture', 'makeIdempotent', capture); // fine, also again for capture
+ * claimDefaultKeyPrefix('payments.capture', 'makeIdempotent', refund);  // throws
  * ```
  */
-export const claimDefaultKeyPrefix = (prefix: string, frontDoor: string): void => {
+export const claimDefaultKeyPrefix = (prefix: string, frontDoor: string, guarded?: object): void => {
   const claimed = registry();
-  if (claimed.has(prefix)) {
+  if (claimed.has(prefix) && (guarded === undefined || claimed.get(prefix) !== guarded)) {
     throw new IdempotencyConfigError(
       `Another idempotent function in this process already uses the default key prefix "${prefix}" ` +
         `(${frontDoor}): calls of both with equal payloads would replay each other's results. ` +
         'Give each its own keyPrefix option.',
     );
   }
-  claimed.add(prefix);
+  claimed.set(prefix, guarded);
 };
 
 /**

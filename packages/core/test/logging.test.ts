@@ -126,6 +126,18 @@ describe('default key prefix', () => {
     expect(() => makeIdempotent(async () => 2, { store: new InMemoryStore() })).toThrow(IdempotencyConfigError);
   });
 
+  it('accepts the same function wrapped again, such as a wrapper built per batch record', async () => {
+    const store = new InMemoryStore();
+    const applyRecord = async (record: { id: number }) => `applied ${record.id}`;
+
+    const results = [];
+    for (const record of [{ id: 1 }, { id: 2 }, { id: 1 }])
+      results.push(await makeIdempotent(applyRecord, { store })(record));
+
+    expect(results).toEqual(['applied 1', 'applied 2', 'applied 1']);
+    expect(() => makeIdempotent(async function applyRecord() {}, { store })).toThrow(IdempotencyConfigError);
+  });
+
   it('accepts distinct function names and explicit prefixes', () => {
     const store = new InMemoryStore();
 
