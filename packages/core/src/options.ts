@@ -212,10 +212,14 @@ const MAX_LAMBDA_MS = 15 * 60 * 1000;
 // Ten years: longer is a typo, and far past any retry policy.
 const MAX_EXPIRY_SEC = 10 * 365 * 24 * 3600;
 
-const parseWhole = (option: string, value: unknown, fallback: number, unit: string, max: number): number => {
+// A lease is renewed three times per term: a shorter lock or lease would write to the store
+// every few milliseconds.
+const MIN_LOCK_MS = 100;
+
+const parseWhole = (option: string, value: unknown, fallback: number, unit: string, max: number, min = 1): number => {
   if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > max) {
-    return fail(option, value, `use a whole number of ${unit} from 1 to ${max}`);
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    return fail(option, value, `use a whole number of ${unit} from ${min} to ${max}`);
   }
   return value;
 };
@@ -252,10 +256,21 @@ const parseLease = (value: unknown): Required<LeaseOptions> | undefined => {
   if (typeof value !== 'object' || value === null) return fail('lease', value, 'use { durationMs, renew }');
   const lease = value as Partial<Record<keyof LeaseOptions, unknown>>;
   if (lease.durationMs === undefined) {
-    return fail('lease.durationMs', undefined, `use a whole number of milliseconds from 1 to ${MAX_LAMBDA_MS}`);
+    return fail(
+      'lease.durationMs',
+      undefined,
+      `use a whole number of milliseconds from ${MIN_LOCK_MS} to ${MAX_LAMBDA_MS}`,
+    );
   }
   return Object.freeze({
-    durationMs: parseWhole('lease.durationMs', lease.durationMs, Number.NaN, 'milliseconds', MAX_LAMBDA_MS),
+    durationMs: parseWhole(
+      'lease.durationMs',
+      lease.durationMs,
+      Number.NaN,
+      'milliseconds',
+      MAX_LAMBDA_MS,
+      MIN_LOCK_MS,
+    ),
     renew: parseBoolean('lease.renew', lease.renew, true),
   });
 };
@@ -380,7 +395,14 @@ export const resolveOptions = (
       `Unknown option${unknown.length > 1 ? 's' : ''} ${unknown.map((n) => `"${n}"`).join(', ')}; known options: ${[...knownOptions].join(', ')}.`,
     );
   }
-  const lockDurationMs = parseWhole('lockDurationMs', input.lockDurationMs, 60_000, 'milliseconds', MAX_LAMBDA_MS);
+  const lockDurationMs = parseWhole(
+    'lockDurationMs',
+    input.lockDurationMs,
+    60_000,
+    'milliseconds',
+    MAX_LAMBDA_MS,
+    MIN_LOCK_MS,
+  );
   const functions = parseJmesPathFunctions(input.jmesPathOptions);
   return Object.freeze({
     store: parseStore(input.store),

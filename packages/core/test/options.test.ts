@@ -32,6 +32,13 @@ describe('options checked when the wrapper is built', () => {
       /"lockDurationMs" is 900001.*to 900000/,
     ],
     ['a fractional lock duration', { store, lockDurationMs: 10.5 }, /"lockDurationMs" is 10.5/],
+    // A lease is renewed three times per term: a 1 ms lease would write to the store every millisecond.
+    [
+      'a lock shorter than 100 ms',
+      { store, lockDurationMs: 1 },
+      /"lockDurationMs" is 1; use a whole number of milliseconds from 100 to 900000/,
+    ],
+    ['a lease shorter than 100 ms', { store, lease: { durationMs: 30 } }, /"lease.durationMs" is 30; .*from 100/],
     [
       'a lease longer than a Lambda can run',
       { store, lease: { durationMs: 3_600_000 } },
