@@ -85,3 +85,40 @@ export const lockFor = (overrides: Partial<LockRequest> = {}): LockRequest => {
     ...overrides,
   };
 };
+
+/**
+ * Creates a Redis user allowed only `acl` on keys under `keyPattern`, and returns a store on a
+ * client logged in as it, with its own prefix under that pattern. Close `client` afterwards.
+ */
+export const restrictedStore = async (
+  admin: Client,
+  serverUrl: string,
+  user: { name: string; acl: string; keyPrefix: string },
+  options: Partial<ConstructorParameters<typeof RedisStore>[0]> = {},
+) => {
+  await admin.sendCommand([
+    'ACL',
+    'SETUSER',
+    user.name,
+    'on',
+    '>secret',
+    'resetkeys',
+    `~${user.keyPrefix}*`,
+    ...user.acl.split(' '),
+  ]);
+  const client = await connectClient(serverUrl.replace('redis://', `redis://${user.name}:secret@`));
+  const store = new RedisStore({ ...options, client, keyPrefix: `${user.keyPrefix}${randomUUID()}:` });
+  return { client, store };
+};
+
+/** Takes, renews, completes, reads and releases one lock: every operation a store runs. */
+export const runEveryOperation = async (store: RedisStore) => {
+  const lock = lockFor();
+  expect(await store.acquire(lock)).toEqual({ acquired: true });
+  expect(await store.extend(lock.key, lock.owner, lock.lockedUntilMs + 1, lock.expiresAtSec)).toBe('ok');
+  expect(await store.complete({ key: lock.key, owner: lock.owner, data: '1', expiresAtSec: lock.expiresAtSec })).toBe(
+    'ok',
+  );
+  expect((await store.get(lock.key))?.status).toBe('COMPLETED');
+  expect(await store.release(lock.key, lock.owner)).toBe('ok');
+};

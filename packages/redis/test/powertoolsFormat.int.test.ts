@@ -1,8 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import { IdempotencyPersistenceError } from '@oncely/core';
 import { storeContract } from '@oncely/core/testing';
 import { type RedisScriptingClient, RedisStore } from '@oncely/redis';
-import { connectClient, countCommands, lockFor, uniquePrefix, useRedis } from './fixtures';
+import { countCommands, lockFor, restrictedStore, runEveryOperation, uniquePrefix, useRedis } from './fixtures';
 
 // RedisStore with `powertools: 'typescript'`: one JSON string per key, as Powertools'
 // CachePersistenceLayer writes it. Records are written here by hand in Powertools' shape; the
@@ -281,31 +280,13 @@ describe('a key that holds other data', () => {
 
 describe('a least-privilege Redis user', () => {
   it('runs every operation with the ACL the README gives for the Powertools format', async () => {
-    const acl = '+eval +evalsha +get +set +del';
-    await redis.client.sendCommand([
-      'ACL',
-      'SETUSER',
-      'powertools',
-      'on',
-      '>secret',
-      'resetkeys',
-      '~pt:*',
-      ...acl.split(' '),
-    ]);
-    const limited = await connectClient(redis.server.url.replace('redis://', 'redis://powertools:secret@'));
-    const store = new RedisStore({ client: limited, keyPrefix: `pt:${randomUUID()}:`, powertools: 'typescript' });
-    const lock = lockFor();
+    const user = { name: 'powertools', acl: '+eval +evalsha +get +set +del', keyPrefix: 'pt:' };
+    const { client, store } = await restrictedStore(redis.client, redis.server.url, user, { powertools: 'typescript' });
 
     try {
-      expect(await store.acquire(lock)).toEqual({ acquired: true });
-      expect(await store.extend(lock.key, lock.owner, lock.lockedUntilMs + 1, lock.expiresAtSec)).toBe('ok');
-      expect(
-        await store.complete({ key: lock.key, owner: lock.owner, data: '1', expiresAtSec: lock.expiresAtSec }),
-      ).toBe('ok');
-      expect((await store.get(lock.key))?.status).toBe('COMPLETED');
-      expect(await store.release(lock.key, lock.owner)).toBe('ok');
+      await runEveryOperation(store);
     } finally {
-      await limited.close();
+      await client.close();
     }
   });
 });

@@ -1,9 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import { IdempotencyPersistenceError, makeIdempotent } from '@oncely/core';
 import { type RedisScriptingClient, RedisStore } from '@oncely/redis';
 import { TimeoutError } from '@redis/client';
 import { lambdaContext } from '../../core/test/fixtures.js';
-import { connectClient, countCommands, lockFor, uniquePrefix, useRedis } from './fixtures';
+import { countCommands, lockFor, restrictedStore, runEveryOperation, uniquePrefix, useRedis } from './fixtures';
 
 const redis = useRedis();
 
@@ -188,32 +187,15 @@ describe('a least-privilege Redis user', () => {
   const acl = '+eval +evalsha +hgetall +hget +hmget +hset +hdel +del +exists +pexpireat';
 
   it('runs every operation with the ACL the README gives', async () => {
-    await redis.client.sendCommand([
-      'ACL',
-      'SETUSER',
-      'oncely',
-      'on',
-      '>secret',
-      'resetkeys',
-      '~acl:*',
-      ...acl.split(' '),
-    ]);
-    const limited = await connectClient(redis.server.url.replace('redis://', 'redis://oncely:secret@'));
-    const store = new RedisStore({ client: limited, keyPrefix: `acl:${randomUUID()}:` });
-    const lock = lockFor();
+    const user = { name: 'oncely', acl, keyPrefix: 'acl:' };
+    const { client, store } = await restrictedStore(redis.client, redis.server.url, user);
 
     try {
-      expect(await store.acquire(lock)).toEqual({ acquired: true });
-      expect(await store.extend(lock.key, lock.owner, lock.lockedUntilMs + 1, lock.expiresAtSec)).toBe('ok');
-      expect(
-        await store.complete({ key: lock.key, owner: lock.owner, data: '1', expiresAtSec: lock.expiresAtSec }),
-      ).toBe('ok');
-      expect((await store.get(lock.key))?.status).toBe('COMPLETED');
-      expect(await store.release(lock.key, lock.owner)).toBe('ok');
-      const outside = new RedisStore({ client: limited, keyPrefix: 'other:' });
+      await runEveryOperation(store);
+      const outside = new RedisStore({ client, keyPrefix: 'other:' });
       await expect(outside.acquire(lockFor())).rejects.toThrow(/NOPERM.*"other:\*"/);
     } finally {
-      await limited.close();
+      await client.close();
     }
   });
 });
