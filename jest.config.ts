@@ -12,6 +12,9 @@ const packages = '<rootDir>/../../packages';
 const moduleNameMapper = {
   '^@oncely/core$': `${packages}/core/src/index.ts`,
   '^@oncely/core/testing$': `${packages}/core/src/testing/index.ts`,
+  '^@oncely/core/engine$': `${packages}/core/src/entries/engine.ts`,
+  '^@oncely/core/jmespath$': `${packages}/core/src/entries/jmespath.ts`,
+  '^@oncely/dynamodb/patterns$': `${packages}/dynamodb/src/patterns/index.ts`,
   '^@oncely/dynamodb$': `${packages}/dynamodb/src/index.ts`,
   '^@oncely/dynamodb-local$': `${packages}/dynamodb-local/src/index.ts`,
   '^@oncely/middy$': `${packages}/middy/src/index.ts`,

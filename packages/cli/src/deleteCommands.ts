@@ -1,5 +1,5 @@
 import type { RecordStatus } from '@oncely/core';
-import { isLockExpired } from '@oncely/core';
+import { isLockExpired } from '@oncely/core/engine';
 import { type Flags, UsageError } from './args.js';
 import { iso, recordJson, relative } from './format.js';
 import { type CliIo, exitCodes } from './io.js';

@@ -1,5 +1,5 @@
 import type { IdempotencyRecord } from '@oncely/core';
-import { isLockExpired, isRecordExpired } from '@oncely/core';
+import { isLockExpired, isRecordExpired } from '@oncely/core/engine';
 
 /** A span of time in words: `3m 20s`, `2h 5m`, `4d 1h`. */
 export const span = (ms: number): string => {

@@ -1,11 +1,6 @@
-import {
-  type HashAlgorithm,
-  InMemoryStore,
-  idempotencyKey,
-  isMissingKey,
-  resolveOptions,
-  silentLogger,
-} from '@oncely/core';
+import { type HashAlgorithm, InMemoryStore, silentLogger } from '@oncely/core';
+import { idempotencyKey, isMissingKey, resolveOptions } from '@oncely/core/engine';
+import { jmespath } from '@oncely/core/jmespath';
 import { type Flags, UsageError } from './args.js';
 import { type CliIo, exitCodes } from './io.js';
 
@@ -19,13 +14,17 @@ export const keyCommand = async (flags: Flags, io: CliIo): Promise<number> => {
     throw new UsageError('oncely key needs --prefix (the keyPrefix, or Lambda function name + front door)');
   const hash = (flags.hash ?? 'sha256') as HashAlgorithm;
   const scope = flags.scope;
+  if (flags['key-path'] !== undefined && flags['key-header'] !== undefined) {
+    throw new UsageError('oncely key takes --key-path or --key-header, not both');
+  }
   const resolved = resolveOptions({
     store: new InMemoryStore(),
     keyPrefix: prefix,
     hash,
     logger: silentLogger,
-    ...(flags['key-path'] !== undefined && { keyPath: flags['key-path'] }),
-    ...(flags['key-header'] !== undefined && { keyHeader: flags['key-header'] }),
+    // A dotted path selects what the same JMESPath does, so every --key-path goes through JMESPath.
+    ...(flags['key-path'] !== undefined && { key: jmespath(flags['key-path']) }),
+    ...(flags['key-header'] !== undefined && { key: { header: flags['key-header'] } }),
     ...(scope !== undefined && { scope: () => scope }),
   });
   const text = await io.readStdin();

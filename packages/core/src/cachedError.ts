@@ -1,3 +1,5 @@
+import { IdempotencyConfigError } from './errors.js';
+
 /**
  * An error replayed from the store (`cacheErrors`): it carries the first call's error name,
  * message, and `statusCode`/`code` when the original had them. Its class is not the original's.
@@ -60,3 +62,22 @@ export const encodeError = (error: unknown): string => {
  * ```
  */
 export const decodeError = (text: string): ReplayedError => new ReplayedError(JSON.parse(text) as StoredError);
+
+/**
+ * A `cacheErrors` predicate accepting errors with one of these names (`error.name`): those are
+ * stored as the call's outcome and replayed; any other error releases the lock.
+ *
+ * @example
+ * ```ts
+ * makeIdempotent(charge, { store, cacheErrors: errorNamed('CardDeclined', 'InsufficientFunds') });
+ * ```
+ */
+export const errorNamed = (...names: readonly string[]): ((error: unknown) => boolean) => {
+  if (names.length === 0 || names.some((name) => typeof name !== 'string' || name === '')) {
+    throw new IdempotencyConfigError(
+      `errorNamed() needs one or more error names, such as errorNamed('CardDeclined'); got ${JSON.stringify(names)}.`,
+    );
+  }
+  const wanted = new Set(names);
+  return (error) => wanted.has((error as { name?: unknown } | null)?.name as string);
+};

@@ -6,9 +6,7 @@ import {
   IdempotencyAlreadyInProgressError,
   IdempotencyPersistenceError,
   IdempotencyValidationError,
-  isIdempotencyError,
 } from './errors.js';
-import { markReplayed, problemResponse } from './http.js';
 import { identifyCall } from './identify.js';
 import {
   type DurableContextLike,
@@ -16,12 +14,13 @@ import {
   type LambdaContextLike,
   lambdaContextOf,
 } from './lambdaContext.js';
-import { type LeaseOptions, LeaseRenewal } from './lease.js';
-import type { CachedResult } from './localCache.js';
-import type { ResolvedOptions } from './options.js';
-import { notStoredError, storeOutcome } from './outcome.js';
+import { LeaseRenewal } from './lease.js';
+import { type CachedResult, LocalCache } from './localCache.js';
+import { contextlessLock, type LockOptions, type ResolvedOptions } from './options.js';
+import { notStoredError, type OutcomeStore, storeOutcome } from './outcome.js';
 import { claimDefaultKeyPrefix } from './prefixRegistry.js';
 import { canTakeOver, type IdempotencyRecord, isCompleted } from './record.js';
+import { answerWith } from './responses.js';
 import { decodeResult } from './result.js';
 import type { FencedOutcome } from './store.js';
 import { acquireWithRetries, asPersistenceError, DEADLINE_MARGIN_MS, jitter, sleep } from './storeRetries.js';
@@ -65,6 +64,9 @@ const MAX_ACQUIRE_ROUNDS = 3;
 export class IdempotencyEngine {
   readonly #options: ResolvedOptions;
   readonly #keyPrefix: string;
+  readonly #localCache: LocalCache | undefined;
+  // Where outcomes are stored: the store, and this container's cache of results.
+  readonly #outcomes: OutcomeStore;
 
   /**
    * @param defaultKeyPrefix the prefix when `keyPrefix` is not set; claimed for this process.
@@ -74,6 +76,8 @@ export class IdempotencyEngine {
   constructor(options: ResolvedOptions, defaultKeyPrefix: string, frontDoor: string, guarded?: object) {
     this.#options = options;
     this.#keyPrefix = options.keyPrefix ?? defaultKeyPrefix;
+    this.#localCache = options.localCache && new LocalCache(options.localCache);
+    this.#outcomes = { ...options, localCache: this.#localCache };
     if (options.keyPrefix === undefined) claimDefaultKeyPrefix(defaultKeyPrefix, frontDoor, guarded);
     if (options.disabled) {
       options.logger.warn(
@@ -91,7 +95,8 @@ export class IdempotencyEngine {
 
   /** Runs `invoke` at most once per key and answers replays from the store. */
   async execute<T>(args: readonly unknown[], invoke: () => T | Promise<T>): Promise<T> {
-    const start = await this.startHttp(args[this.#options.payloadArgument], findInvocationContext(args));
+    const { payloadArgument, responses } = this.#options;
+    const start = await answerWith(responses, this.start(args[payloadArgument], findInvocationContext(args)));
     if (start.action === 'replay') return start.result as T;
     if (start.action === 'run-unguarded') return invoke();
     let result: T;
@@ -103,22 +108,6 @@ export class IdempotencyEngine {
     }
     await this.finish(start.lock, result);
     return result;
-  }
-
-  /**
-   * `start`, with the `http` option applied: idempotency errors a client can act on become
-   * problem responses (answered as replays) and replays are marked `Idempotent-Replayed`.
-   */
-  async startHttp(payload: unknown, context: LambdaContextLike | DurableContextLike | undefined): Promise<Start> {
-    if (!this.#options.http) return this.start(payload, context);
-    try {
-      const start = await this.start(payload, context);
-      return start.action === 'replay' ? { action: 'replay', result: markReplayed(start.result) } : start;
-    } catch (error) {
-      const response = isIdempotencyError(error) ? problemResponse(error, Date.now()) : undefined;
-      if (response === undefined) throw error;
-      return { action: 'replay', result: response };
-    }
   }
 
   /**
@@ -144,13 +133,13 @@ export class IdempotencyEngine {
     if (identity === undefined) return { action: 'run-unguarded' };
     const { key, validation } = identity;
 
-    const cached = options.localCache?.get(key, startedMs);
+    const cached = this.#localCache?.get(key, startedMs);
     if (cached !== undefined) {
       options.logger.debug('Replaying from the local cache', { key });
       return this.#answer({ key, status: 'COMPLETED', ...cached }, validation, startedMs, false, cached);
     }
 
-    const waitUntilMs = options.maxWaitMs === undefined ? undefined : this.#waitDeadline(options.maxWaitMs, context);
+    const waitUntilMs = options.waitMs === undefined ? undefined : this.#waitDeadline(options.waitMs, context);
     for (let round = 1; ; round++) {
       const nowMs = Date.now();
       if (round > MAX_ACQUIRE_ROUNDS && (waitUntilMs === undefined || nowMs > waitUntilMs)) {
@@ -163,7 +152,7 @@ export class IdempotencyEngine {
       let owner = durable ? durableOwner(durable) : randomUUID();
       // Without a Lambda deadline the lock is a heartbeat lease, so it lasts as long as the call
       // does and frees within one lease after a crash.
-      const lease = options.lease ?? (context ? undefined : options.contextlessLease);
+      const lease = options.lock ?? (context ? undefined : contextlessLock);
       // A remaining time of 0 still sets an expiry: the lock must never outlive the Lambda.
       const hardDeadlineMs = context ? nowMs + Math.max(0, context.getRemainingTimeInMillis()) : undefined;
       const lockedUntilMs = lease
@@ -203,7 +192,7 @@ export class IdempotencyEngine {
   // between, the call starts over and meets the new holder's record.
   async #freshLease<C extends { key: string; owner: string; expiresAtSec: number; lockedUntilMs: number }>(
     call: C & { hardDeadlineMs: number | undefined },
-    lease: Readonly<Required<LeaseOptions>>,
+    lease: Readonly<Required<LockOptions>>,
   ): Promise<C | 'lost'> {
     const nowMs = Date.now();
     if (call.lockedUntilMs - nowMs > lease.durationMs / 2) return call;
@@ -238,7 +227,7 @@ export class IdempotencyEngine {
       lockedUntilMs: number;
       hardDeadlineMs: number | undefined;
     },
-    lease: ResolvedOptions['lease'],
+    lease: ResolvedOptions['lock'],
     // The token is bound to the context the handler received, durable or not.
     context: LambdaContextLike | DurableContextLike | undefined,
   ): HeldLock {
@@ -279,7 +268,7 @@ export class IdempotencyEngine {
    */
   async finish(lock: HeldLock, result: unknown): Promise<void> {
     lock.end();
-    this.#decide(lock.key, await storeOutcome(this.#options, lock, { result }), lock.startedMs);
+    this.#decide(lock.key, await storeOutcome(this.#outcomes, lock, { result }), lock.startedMs);
   }
 
   /**
@@ -290,7 +279,7 @@ export class IdempotencyEngine {
     lock.end();
     const { logger, store } = this.#options;
     if (error !== undefined && this.#shouldCache(lock.key, error)) {
-      this.#decide(lock.key, await storeOutcome(this.#options, lock, { error }), lock.startedMs);
+      this.#decide(lock.key, await storeOutcome(this.#outcomes, lock, { error }), lock.startedMs);
       return;
     }
     try {
@@ -364,7 +353,8 @@ export class IdempotencyEngine {
     waited: boolean,
     cached?: CachedResult,
   ): Start {
-    const { localCache, logger } = this.#options;
+    const { logger } = this.#options;
+    const localCache = this.#localCache;
     this.#checkValidation(record, validation, startedMs);
     const { key, data, error, notStored, expiresAtSec } = record;
     if (cached === undefined) {
@@ -378,18 +368,18 @@ export class IdempotencyEngine {
   }
 
   #checkValidation(record: IdempotencyRecord, validation: string | undefined, startedMs: number): void {
-    // A record written without validation (before validatePath was set) is accepted.
+    // A record written without validation (before `validate` was set) is accepted.
     if (validation === undefined || record.validation === undefined || record.validation === validation) return;
     this.#decide(record.key, 'validation-failed', startedMs);
     throw new IdempotencyValidationError(
-      `The payload for key "${record.key}" differs from the first call's at validatePath; ` +
+      `The payload for key "${record.key}" differs from the first call's at the validated part (validate); ` +
         'a replay must repeat it unchanged. Send a new idempotency key for a changed request.',
       { key: record.key },
     );
   }
 
   #replay(record: IdempotencyRecord, cached: CachedResult | undefined): unknown {
-    const { localCache } = this.#options;
+    const localCache = this.#localCache;
     let result: unknown;
     try {
       result = cached && localCache ? localCache.result(record.key, cached) : decodeResult(record.data);
@@ -407,17 +397,17 @@ export class IdempotencyEngine {
     const until =
       record.lockedUntilMs === undefined ? 'its record expires' : new Date(record.lockedUntilMs).toISOString();
     const advice = waited
-      ? 'it did not finish within maxWaitMs; retry later'
-      : 'retry later or set whenInProgress: { wait: true }';
+      ? 'it did not finish within whenInProgress.waitMs; retry later'
+      : 'retry later or set whenInProgress: { waitMs }';
     return new IdempotencyAlreadyInProgressError(
       `Call with key "${record.key}" is already in progress (lock held until ${until}); ${advice}.`,
       { key: record.key, lockedUntilMs: record.lockedUntilMs },
     );
   }
 
-  #waitDeadline(maxWaitMs: number, context: LambdaContextLike | undefined): number {
+  #waitDeadline(waitMs: number, context: LambdaContextLike | undefined): number {
     const lambdaLeftMs = context ? context.getRemainingTimeInMillis() - DEADLINE_MARGIN_MS : Number.POSITIVE_INFINITY;
-    return Date.now() + Math.min(maxWaitMs, lambdaLeftMs);
+    return Date.now() + Math.min(waitMs, lambdaLeftMs);
   }
 
   #decide(key: string | undefined, decision: Decision, startedMs: number): void {

@@ -1,6 +1,7 @@
 import { IdempotencyEngine } from './engine.js';
 import { defaultKeyPrefix } from './makeIdempotent.js';
-import { type IdempotencyOptions, resolveOptions } from './options.js';
+import type { IdempotencyOptions } from './options.js';
+import { resolveOptions } from './resolveOptions.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: a decorated method may take any arguments
 type AnyMethod = (this: any, ...args: any[]) => any;

@@ -39,7 +39,7 @@ export const identifyCall = (
     if (options.requireKey) {
       throw new IdempotencyKeyError(
         `The payload of ${keyPrefix} has no idempotency key: ${options.keySource} selected ${describeMaterial(material)}. ` +
-          'Send the key; check the path (an API Gateway body is a JSON string: use powertools_json(body).orderId, ' +
+          "Send the key; check the path (an API Gateway body is a JSON string: use key: jmespath('powertools_json(body).orderId') " +
           'or parse the body first); or set requireKey: false to run such calls without idempotency.',
       );
     }

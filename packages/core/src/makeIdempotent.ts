@@ -1,5 +1,6 @@
 import { IdempotencyEngine } from './engine.js';
-import { type IdempotencyOptions, resolveOptions } from './options.js';
+import type { IdempotencyOptions } from './options.js';
+import { resolveOptions } from './resolveOptions.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: a wrapped function may take any arguments
 type AnyFunction = (...args: any[]) => unknown;
@@ -26,7 +27,7 @@ export const defaultKeyPrefix = (functionName: string, env: Record<string, strin
  * ```ts
  * export const handler = makeIdempotent(
  *   async (event: { body: { orderId: string } }) => capture(event.body),
- *   { store: new DynamoDBStore({ tableName: 'idempotency' }), keyPath: 'body.orderId' },
+ *   { store: new DynamoDBStore({ tableName: 'idempotency' }), key: 'body.orderId' },
  * );
  * const send = makeIdempotent(async (mailer: Mailer, invoice: Invoice) => mailer.send(invoice), {
  *   store,

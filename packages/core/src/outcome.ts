@@ -2,11 +2,17 @@ import { encodeError } from './cachedError.js';
 import type { Decision } from './decision.js';
 import type { HeldLock } from './engine.js';
 import { IdempotencyResultNotStoredError } from './errors.js';
+import type { LocalCache } from './localCache.js';
 import type { ResolvedOptions } from './options.js';
 import type { IdempotencyRecord } from './record.js';
 import { encodeResult } from './result.js';
 import type { Completion } from './store.js';
 import { completeWithRetries } from './storeRetries.js';
+
+/** Where an outcome goes: the store, and this container's cache of results. */
+export type OutcomeStore = Pick<ResolvedOptions, 'store' | 'logger' | 'expiresAfterSeconds'> & {
+  readonly localCache: LocalCache | undefined;
+};
 
 /** How a call that held the lock ended: with a result, or with an error `cacheErrors` accepted. */
 export type CallOutcome = { readonly result: unknown } | { readonly error: unknown };
@@ -29,11 +35,7 @@ const clip = (text: string): string => (text.length > MAX_REASON_CHARS ? `${text
  * caller keeps its result, and replays get `IdempotencyResultNotStoredError`. Never throws.
  * Returns the decision to report.
  */
-export const storeOutcome = async (
-  options: ResolvedOptions,
-  lock: HeldLock,
-  outcome: CallOutcome,
-): Promise<Decision> => {
+export const storeOutcome = async (options: OutcomeStore, lock: HeldLock, outcome: CallOutcome): Promise<Decision> => {
   const expiresAtSec = Math.floor(Date.now() / 1000) + options.expiresAfterSeconds;
   const tried = await tryToStore(options, lock, outcome, expiresAtSec);
   if (typeof tried === 'string') return tried;
@@ -42,7 +44,7 @@ export const storeOutcome = async (
 
 // Stores the outcome; returns why it can never be stored instead, when that is so.
 const tryToStore = async (
-  options: ResolvedOptions,
+  options: OutcomeStore,
   lock: HeldLock,
   outcome: CallOutcome,
   expiresAtSec: number,
@@ -76,7 +78,7 @@ const tryToStore = async (
 };
 
 const markNotStored = async (
-  options: ResolvedOptions,
+  options: OutcomeStore,
   lock: HeldLock,
   notStored: NotStored,
   expiresAtSec: number,

@@ -74,3 +74,16 @@ export const canTakeOver = (record: IdempotencyRecord, nowMs: number): boolean =
  */
 export const isCompleted = (record: IdempotencyRecord, nowMs: number): boolean =>
   record.status === 'COMPLETED' && !isRecordExpired(record, nowMs);
+
+/**
+ * The record status a stored value names, or `undefined` when it names none (a store or tool
+ * reading a record written by something else decides what to do with that).
+ *
+ * @example
+ * ```ts
+ * parseRecordStatus('COMPLETED'); // 'COMPLETED'
+ * parseRecordStatus('EXPIRED'); // undefined
+ * ```
+ */
+export const parseRecordStatus = (value: unknown): RecordStatus | undefined =>
+  value === 'INPROGRESS' || value === 'COMPLETED' ? value : undefined;

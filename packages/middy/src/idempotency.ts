@@ -1,10 +1,5 @@
-import {
-  defaultKeyPrefix,
-  type HeldLock,
-  IdempotencyEngine,
-  type IdempotencyOptions,
-  resolveOptions,
-} from '@oncely/core';
+import type { IdempotencyOptions } from '@oncely/core';
+import { answerWith, defaultKeyPrefix, type HeldLock, IdempotencyEngine, resolveOptions } from '@oncely/core/engine';
 
 // @middy/core ships ESM only. Its types are imported with `resolution-mode: 'import'` so that the
 // CommonJS declarations resolve them too (without it, TS1541 with Middy 6 and TS2307 with Middy 7
@@ -57,18 +52,15 @@ type Cleanup = (request: Request) => Promise<void>;
  * ```ts
  * export const handler = middy(capture)
  *   .use(httpJsonBodyParser())
- *   .use(idempotency({ store, keyPath: 'body.paymentId', validatePath: 'body.amount' }));
+ *   .use(idempotency({ store, key: 'body.paymentId', validate: 'body.amount' }));
  * ```
  */
 // biome-ignore lint/suspicious/noExplicitAny: the middleware fits any event and response
 export const idempotency = <TEvent = any, TResult = any>(
   options: IdempotencyOptions<TEvent, TResult>,
 ): MiddlewareObj<TEvent, TResult> => {
-  const engine = new IdempotencyEngine(
-    resolveOptions(options),
-    defaultKeyPrefix(''),
-    'the Middy idempotency() middleware',
-  );
+  const resolved = resolveOptions(options);
+  const engine = new IdempotencyEngine(resolved, defaultKeyPrefix(''), 'the Middy idempotency() middleware');
   // One symbol per middleware instance: two oncely middlewares in one chain keep apart.
   const lockSlot = Symbol('oncely.lock');
 
@@ -87,33 +79,36 @@ export const idempotency = <TEvent = any, TResult = any>(
     if (lock) await engine.abandon(lock);
   };
 
-  return {
-    async before(request) {
-      // A Lambda context, or a durable execution context (the engine reads the Lambda context inside it).
-      const start = await engine.startHttp(request.event, request.context);
-      if (start.action === 'replay') {
-        await cleanupPowertools(request);
-        // `earlyResponse` (Middy >= 6) also short-circuits a stored `undefined`.
-        (request as { earlyResponse?: unknown }).earlyResponse = start.result;
-        return start.result as TResult;
-      }
-      if (start.action === 'run') {
-        const internal = request.internal as Record<string | symbol, unknown>;
-        internal[lockSlot] = start.lock;
-        internal[CLEANUP_KEY] = cleanup;
-        internal[POWERTOOLS_CLEANUP_KEY] = cleanup;
-      }
-      return undefined;
-    },
-    async after(request) {
-      const lock = takeLock(request);
-      if (lock) await engine.finish(lock, request.response);
-    },
-    async onError(request) {
-      const lock = takeLock(request);
-      if (lock) await engine.abandon(lock, request.error);
-    },
+  // Named functions, so Middy's profiler (and stack traces) show them.
+  const idempotencyBefore = async (request: Request): Promise<TResult | undefined> => {
+    // A Lambda context, or a durable execution context (the engine reads the Lambda context inside it).
+    const start = await answerWith(resolved.responses, engine.start(request.event, request.context));
+    if (start.action === 'replay') {
+      await cleanupPowertools(request);
+      // `earlyResponse` (Middy >= 6) also short-circuits a stored `undefined`.
+      (request as { earlyResponse?: unknown }).earlyResponse = start.result;
+      return start.result as TResult;
+    }
+    if (start.action === 'run') {
+      const internal = request.internal as Record<string | symbol, unknown>;
+      internal[lockSlot] = start.lock;
+      internal[CLEANUP_KEY] = cleanup;
+      internal[POWERTOOLS_CLEANUP_KEY] = cleanup;
+    }
+    return undefined;
   };
+  const idempotencyAfter = async (request: Request): Promise<void> => {
+    const lock = takeLock(request);
+    if (lock) await engine.finish(lock, request.response);
+  };
+  const idempotencyOnError = async (request: Request): Promise<void> => {
+    const lock = takeLock(request);
+    if (lock) await engine.abandon(lock, request.error);
+  };
+  return { before: idempotencyBefore, after: idempotencyAfter, onError: idempotencyOnError } as MiddlewareObj<
+    TEvent,
+    TResult
+  >;
 };
 
 /**

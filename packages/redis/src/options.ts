@@ -1,4 +1,5 @@
-import { consoleLogger, IdempotencyConfigError, type IdempotencyLogger } from '@oncely/core';
+import { IdempotencyConfigError, type IdempotencyLogger } from '@oncely/core';
+import { consoleLogger } from '@oncely/core/engine';
 
 /** The arguments of a script call: the record's Redis key and the script's arguments. */
 export interface ScriptArguments {

@@ -5,7 +5,8 @@ import {
   TransactWriteItemsCommand,
   type TransactWriteItemsCommandInput,
 } from '@aws-sdk/client-dynamodb';
-import { canonicalJson, type IdempotencyLogger, silentLogger } from '@oncely/core';
+import { type IdempotencyLogger, silentLogger } from '@oncely/core';
+import { canonicalJson } from '@oncely/core/engine';
 import {
   type CancellationReason,
   ClientRequestTokenMismatchError,

@@ -1,0 +1,2 @@
+export type { JmesPathOptions } from '../jmespath.js';
+export { jmespath } from '../jmespath.js';
