@@ -69,7 +69,7 @@ describe.each(middyVersions)('on %s', (_name, middy) => {
         return { paymentId: event.body.paymentId };
       })
         .use(httpJsonBodyParser())
-        .use(idempotency({ store: new InMemoryStore(), keyPath: 'body.paymentId' }));
+        .use(idempotency({ store: new InMemoryStore(), key: 'body.paymentId' }));
       const request = (body: string) => ({ headers: { 'Content-Type': 'application/json' }, body });
 
       await handler(request('{"paymentId":"p-1","note":"a"}'), lambdaContext());
@@ -162,7 +162,7 @@ describe.each(middyVersions)('on %s', (_name, middy) => {
         await gates[event.id].promise;
         if (event.id === 'a') throw new Error('a failed');
         return 'b done';
-      }).use(idempotency({ store, keyPath: 'id' }));
+      }).use(idempotency({ store, key: 'id' }));
 
       const a = handler({ id: 'a' }, lambdaContext());
       const b = handler({ id: 'b' }, lambdaContext());

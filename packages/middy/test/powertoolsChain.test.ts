@@ -4,7 +4,7 @@ import { Metrics } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { Tracer } from '@aws-lambda-powertools/tracer';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
-import { InMemoryStore, metricsOnDecision } from '@oncely/core';
+import { httpResponses, InMemoryStore, metricsOnDecision } from '@oncely/core';
 import { idempotency } from '@oncely/middy';
 // The X-Ray SDK comes with the Tracer; a test outside Lambda builds the segment Lambda would.
 import { Segment } from 'aws-xray-sdk-core';
@@ -66,7 +66,9 @@ describe.each(middyVersions)('on %s', (_name, middy) => {
         return { statusCode: 201 };
       })
         .use(logMetrics(metrics))
-        .use(idempotency({ store: new InMemoryStore(), http: true, onDecision: metricsOnDecision(metrics) }));
+        .use(
+          idempotency({ store: new InMemoryStore(), responses: httpResponses, onDecision: metricsOnDecision(metrics) }),
+        );
 
       const first = handler({ id: 1 }, lambdaContext());
       const duplicate = await handler({ id: 1 }, lambdaContext());
