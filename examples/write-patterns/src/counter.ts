@@ -1,5 +1,5 @@
 import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
-import { type ApplyOnceStrategy, updateOnce, WriteFailedError } from '@oncely/dynamodb';
+import { type ApplyOnceStrategy, updateOnce, WriteFailedError } from '@oncely/dynamodb/patterns';
 import { localClientConfig } from '@oncely/dynamodb-local';
 import { failAfterApplying } from './faults.js';
 

@@ -1,5 +1,5 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { type Decide, EventLog, TransitionRejectedError } from '@oncely/dynamodb';
+import { type Decide, EventLog, TransitionRejectedError } from '@oncely/dynamodb/patterns';
 
 /** Each event carries the invoice's state after it, so a rule needs only the latest event. */
 export interface InvoiceEvent {

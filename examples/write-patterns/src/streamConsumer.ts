@@ -1,5 +1,5 @@
 import { type DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
-import { putIfNewer } from '@oncely/dynamodb';
+import { putIfNewer } from '@oncely/dynamodb/patterns';
 
 /** A Kinesis-like record: the balance of an account after its `sequence`-th change. */
 export interface BalanceRecord {

@@ -1,5 +1,5 @@
 import { DynamoDBClient, GetItemCommand, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
-import { transactWriteOnce, WriteFailedError } from '@oncely/dynamodb';
+import { transactWriteOnce, WriteFailedError } from '@oncely/dynamodb/patterns';
 import { localClientConfig } from '@oncely/dynamodb-local';
 import { failAfterApplying } from './faults.js';
 

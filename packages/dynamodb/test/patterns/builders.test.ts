@@ -1,4 +1,4 @@
-import { clientRequestTokenFor, WritePatternUsageError } from '@oncely/dynamodb';
+import { clientRequestTokenFor, WritePatternUsageError } from '@oncely/dynamodb/patterns';
 import { buildPutIfNewerInput, classifySkip } from '../../src/patterns/putIfNewer.js';
 import { buildTransactWriteOnceInput } from '../../src/patterns/transactWriteOnce.js';
 import { addAction } from '../../src/patterns/updateExpression.js';

@@ -6,7 +6,7 @@ import {
   TransitionRejectedError,
   UnexpectedItemError,
   WriteFailedError,
-} from '@oncely/dynamodb';
+} from '@oncely/dynamodb/patterns';
 import { createTestTable, type TestTable } from '@oncely/dynamodb-local';
 import { countRequests, injectFault, localClient, serverError } from '../fixtures';
 import { barrier, createEventTable, recordingLogger } from './patternFixtures';

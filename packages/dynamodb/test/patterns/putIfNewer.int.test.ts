@@ -1,5 +1,5 @@
 import { GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
-import { putIfNewer, UnexpectedItemError, WriteFailedError } from '@oncely/dynamodb';
+import { putIfNewer, UnexpectedItemError, WriteFailedError } from '@oncely/dynamodb/patterns';
 import { createTestTable, type TestTable } from '@oncely/dynamodb-local';
 import { injectFault, localClient, serverError } from '../fixtures';
 import { recordingLogger } from './patternFixtures';

@@ -5,7 +5,7 @@ import {
   TokenSetFullError,
   updateOnce,
   WriteFailedError,
-} from '@oncely/dynamodb';
+} from '@oncely/dynamodb/patterns';
 import { createTestTable, type TestTable } from '@oncely/dynamodb-local';
 import { injectFault, localClient, serverError } from '../fixtures';
 import { recordingLogger } from './patternFixtures';
