@@ -1,4 +1,5 @@
 import middy from '@middy/core';
+import { jmespath } from '@oncely/core/jmespath';
 import { DynamoDBStore } from '@oncely/dynamodb';
 import { idempotency } from '@oncely/middy';
 
@@ -7,4 +8,4 @@ const store = new DynamoDBStore({ tableName: process.env.TABLE_NAME ?? 'idempote
 export const handler = middy(async (event: { orderId: string }) => ({
   orderId: event.orderId,
   status: 'ACCEPTED',
-})).use(idempotency({ store, keyPath: 'orderId' }));
+})).use(idempotency({ store, key: jmespath('orderId') }));
