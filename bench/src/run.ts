@@ -1,4 +1,5 @@
-// npm run bench [-- --quick]: every measurement, then RESULTS.md, results.svg and the table on stdout.
+// npm run bench [-- --quick] [-- --only=cpu|bundles|dynamodb|redis]: the measurements (all, or one section),
+// then RESULTS.md, results.svg and the table on stdout.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
@@ -30,6 +31,13 @@ const powertoolsVersion = (
 ).version;
 
 const config = benchConfig(process.argv.slice(2));
+// `--only=<section>` runs one section, e.g. while working on it; its results go to .out/ like a quick run's.
+const sections = ['cpu', 'bundles', 'dynamodb', 'redis'] as const;
+const only = process.argv.find((arg) => arg.startsWith('--only='))?.slice('--only='.length);
+if (only !== undefined && !(sections as readonly string[]).includes(only)) {
+  throw new Error(`--only=${only}: use one of ${sections.join(', ')}`);
+}
+const runs = (section: (typeof sections)[number]): boolean => only === undefined || only === section;
 const startMs = performance.now();
 const results: BenchResults = {
   rows: [],
@@ -43,23 +51,25 @@ const results: BenchResults = {
   ],
 };
 
-results.rows.push(...(await measureCpuOverhead(config.cpu)));
-results.rows.push(...(await measureBundles(config.bundles.importRuns)));
-const local = await startLocalDynamoDB();
-try {
-  results.rows.push(...(await measureRoundTrips(local)));
-  results.rows.push(...(await measureCapacity(local)));
-  const latency = await measureLatency(local, config.latency);
-  results.rows.push(...latency.rows);
-  results.latency.push(...latency.series);
-  results.rows.push(...(await measureDuplicates(local, config.duplicates)));
-} finally {
-  await local.stop();
+if (runs('cpu')) results.rows.push(...(await measureCpuOverhead(config.cpu)));
+if (runs('bundles')) results.rows.push(...(await measureBundles(config.bundles.importRuns)));
+if (runs('dynamodb')) {
+  const local = await startLocalDynamoDB();
+  try {
+    results.rows.push(...(await measureRoundTrips(local)));
+    results.rows.push(...(await measureCapacity(local)));
+    const latency = await measureLatency(local, config.latency);
+    results.rows.push(...latency.rows);
+    results.latency.push(...latency.series);
+    results.rows.push(...(await measureDuplicates(local, config.duplicates)));
+  } finally {
+    await local.stop();
+  }
 }
-const redis = await startLocalRedis();
-if (redis === undefined) {
+const redis = runs('redis') ? await startLocalRedis() : undefined;
+if (runs('redis') && redis === undefined) {
   results.notes.push('Redis: skipped, redis-server is not on PATH.');
-} else {
+} else if (redis !== undefined) {
   try {
     results.rows.push(...(await measureRedis(redis, config.redis)));
   } finally {
@@ -68,8 +78,9 @@ if (redis === undefined) {
 }
 
 const wallSeconds = (performance.now() - startMs) / 1000;
-// A quick run is a smoke test: its numbers go to .out/ and never replace the published results.
-const outDir = config.quick ? join(benchDir, '.out') : benchDir;
+// A quick run is a smoke test and a one-section run is partial: their numbers go to .out/ and never
+// replace the published results.
+const outDir = config.quick || only !== undefined ? join(benchDir, '.out') : benchDir;
 mkdirSync(outDir, { recursive: true });
 writeFileSync(
   join(outDir, 'RESULTS.md'),
@@ -78,5 +89,5 @@ writeFileSync(
 writeFileSync(join(outDir, 'results.svg'), renderChart(results));
 process.stdout.write(renderText(results));
 process.stdout.write(
-  `\n${config.quick ? 'quick run' : 'full run'}: ${wallSeconds.toFixed(0)} s; wrote ${relative(process.cwd(), join(outDir, 'RESULTS.md'))} and results.svg\n`,
+  `\n${config.quick ? 'quick run' : 'full run'}${only === undefined ? '' : ` of ${only} only`}: ${wallSeconds.toFixed(0)} s; wrote ${relative(process.cwd(), join(outDir, 'RESULTS.md'))} and results.svg\n`,
 );
