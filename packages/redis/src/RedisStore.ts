@@ -36,7 +36,7 @@ const fenced = (reply: unknown): FencedOutcome => (Number(reply) === 1 ? 'ok' : 
  *   pingInterval: 1_000,
  * }).on('error', console.error).connect();
  * const store = new RedisStore({ client });
- * export const handler = makeIdempotent(processPayment, { store, keyPath: 'body.orderId' });
+ * export const handler = makeIdempotent(processPayment, { store, key: 'body.orderId' });
  * ```
  */
 export class RedisStore implements IdempotencyStore {

@@ -32,7 +32,7 @@ describe('a Redis that cannot be reached', () => {
         runs++;
         return 'charged';
       },
-      { store, keyPath: 'orderId', keyPrefix: 'payments' },
+      { store, key: 'orderId', keyPrefix: 'payments' },
     );
     expect(await handler({ orderId: 'o-before' }, lambdaContext())).toBe('charged');
     await server.stop();

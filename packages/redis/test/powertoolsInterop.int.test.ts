@@ -53,11 +53,11 @@ const sharedHandlers = <R>(produce: (side: 'powertools' | 'oncely') => Promise<R
     },
     {
       store,
-      keyPath: 'orderId',
+      key: 'orderId',
       hash: 'md5',
       keyPrefix: functionName,
       localCache: false,
-      ...(validate ? { validatePath: 'amount' } : {}),
+      ...(validate ? { validate: 'amount' } : {}),
       logger: { debug: ignore, info: ignore, warn: (message: string) => warnings.push(message), error: ignore },
     },
   );

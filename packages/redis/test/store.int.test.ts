@@ -16,7 +16,7 @@ describe('round trips', () => {
         runs++;
         return { charged: event.orderId };
       },
-      { store, keyPath: 'orderId', localCache: false },
+      { store, key: 'orderId', localCache: false },
     );
     await handler({ orderId: 'warm-up' }, lambdaContext()); // loads the scripts into Redis
     counter.reset();
@@ -151,7 +151,7 @@ describe('an ambiguous lock write', () => {
         runs++;
         return 'done';
       },
-      { store, keyPath: 'orderId' },
+      { store, key: 'orderId' },
     );
 
     const result = await handler({ orderId: 'o-ambiguous' }, lambdaContext());

@@ -36,7 +36,7 @@ const charge = (store: RedisStore, waitFor?: Promise<void>) => {
       if (run === 1) await waitFor;
       return { charged: event.orderId, run };
     },
-    { store, keyPath: 'orderId', keyPrefix: 'restart', onDecision: ({ decision }) => decisions.push(decision) },
+    { store, key: 'orderId', keyPrefix: 'restart', onDecision: ({ decision }) => decisions.push(decision) },
   );
   return { handler, runs, decisions };
 };
