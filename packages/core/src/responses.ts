@@ -24,7 +24,8 @@ export interface Responses {
  * makeIdempotent(handler, { store, key: { header: 'Idempotency-Key' }, scope, responses: httpResponses });
  * ```
  */
-export const httpResponses: Responses = Object.freeze({ replay: markReplayed, error: problemResponse });
+// Marked pure so that a bundle which never names `httpResponses` leaves the problem texts out.
+export const httpResponses: Responses = /* @__PURE__ */ Object.freeze({ replay: markReplayed, error: problemResponse });
 
 /**
  * `start` answered through `responses`: how the front doors compose them with the engine.
