@@ -62,7 +62,7 @@ export const describeCliCommands = (backend: CliBackend): void => {
       const store = backend.store();
       const handler = makeIdempotent(async (event: { orderId: string }) => event.orderId, {
         store,
-        keyPath: 'orderId',
+        key: 'orderId',
         keyPrefix,
         localCache: false,
       });

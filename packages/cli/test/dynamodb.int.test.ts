@@ -30,7 +30,7 @@ describeCliCommands({
 });
 
 describe('oncely key', () => {
-  it('exits 2 for a keyHeader without a scope, with the handler option check', async () => {
+  it('exits 2 for --key-header without a scope, with the handler option check', async () => {
     const run = await runCli(['key', '--prefix', 'p', '--key-header', 'Idempotency-Key'], '{}');
 
     expect(run.code).toBe(2);
