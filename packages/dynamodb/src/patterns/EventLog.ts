@@ -8,8 +8,8 @@ import {
   type QueryCommandInput,
   TransactWriteItemsCommand,
 } from '@aws-sdk/client-dynamodb';
-import { type IdempotencyLogger, silentLogger } from '@oncely/core';
-import { EventConflictError, UnexpectedItemError, WriteFailedError, WritePatternUsageError } from './errors.js';
+import type { IdempotencyLogger } from '@oncely/core';
+import { EventConflictError, UnexpectedItemError, WriteFailedError } from './errors.js';
 import {
   buildAppendInput,
   buildAppendOnceInput,
@@ -18,8 +18,10 @@ import {
   type Layout,
   MARKER_NUMBER_ATTRIBUTE,
   markerKey,
+  resolveEventLogOptions,
 } from './eventLogInputs.js';
 import { isConditionalCheckFailed, isTransactionCanceled, toWriteFailedError } from './failures.js';
+import { checkKnownKeys, parseName, refuse } from './options.js';
 
 /**
  * Options of an {@link EventLog}. The table has the entity id as partition key (type S) and
@@ -98,6 +100,17 @@ type Written<E> =
 
 const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+const checkAppendArguments = (entityId: unknown, decide: unknown, options: unknown): void => {
+  const where = 'EventLog.append';
+  parseName(where, 'entityId', entityId);
+  if (typeof decide !== 'function') refuse(where, 'decide', decide, 'a function from the latest event to the next');
+  checkKnownKeys(where, options, ['appendId']);
+  const { appendId } = options;
+  if (appendId !== undefined && (typeof appendId !== 'string' || appendId === '')) {
+    refuse(where, 'appendId', appendId, 'a non-empty string derived from the request, such as its id');
+  }
+};
+
 /**
  * An optimistic event log: each entity's state is a gapless sequence of events, and a new event
  * is written only at the number after the latest one, once a business rule (`decide`) accepted
@@ -111,6 +124,9 @@ const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * of the event + 2 WCU for the marker (4 WCU for a small event instead of 1). A repeat whose
  * event is no longer the latest adds one consistent GetItem. Markers stay in the table, like
  * the events (about 100 bytes each, under the partition `append#["<entityId>","<appendId>"]`).
+ *
+ * The options are checked once, in the constructor, and `append`'s at each call: a wrong one
+ * throws `WritePatternUsageError` before anything is sent.
  *
  * Safe to retry: a 5xx or timeout is thrown as `WriteFailedError` with `maybeApplied: true`. Pass
  * an `appendId` and the same one when retrying: an event this append already wrote is then
@@ -133,21 +149,11 @@ export class EventLog<E> {
   readonly #logger: IdempotencyLogger;
 
   constructor(options: EventLogOptions) {
-    const maxAttempts = options.maxAttempts ?? 5;
-    if (!Number.isSafeInteger(maxAttempts) || maxAttempts < 1) {
-      throw new WritePatternUsageError(`maxAttempts must be an integer of at least 1, got ${String(maxAttempts)}`);
-    }
-    this.#client = options.client;
+    const { client, layout, maxAttempts, logger } = resolveEventLogOptions(options);
+    this.#client = client;
+    this.#layout = layout;
     this.#maxAttempts = maxAttempts;
-    this.#logger = options.logger ?? silentLogger;
-    this.#layout = {
-      tableName: options.tableName,
-      partitionKey: options.partitionKey ?? 'id',
-      sortKey: options.sortKey ?? 'seq',
-      sortKeyType: options.sortKeyType ?? 'N',
-      eventAttribute: options.eventAttribute ?? 'event',
-      appendIdAttribute: options.appendIdAttribute ?? 'appendId',
-    };
+    this.#logger = logger;
   }
 
   /**
@@ -161,10 +167,8 @@ export class EventLog<E> {
    * ```
    */
   async append(entityId: string, decide: Decide<E>, options: { appendId?: string } = {}): Promise<AppendResult<E>> {
+    checkAppendArguments(entityId, decide, options);
     const once = options.appendId !== undefined;
-    if (once && (typeof options.appendId !== 'string' || options.appendId === '')) {
-      throw new WritePatternUsageError('appendId must be a non-empty string derived from the request, such as its id');
-    }
     const appendId = options.appendId ?? randomUUID();
     let current = await this.#latestItem(entityId);
     for (let attempt = 1; ; attempt++) {

@@ -71,17 +71,27 @@ export class WriteFailedError extends WritePatternError {
 }
 
 /**
- * A pattern was called with arguments it cannot work with (a version that is not an integer,
- * a placeholder that collides with the pattern's own, an empty change id...).
+ * A pattern was called with options it cannot work with (an unknown option, a version that is
+ * not an integer, an empty change id, a placeholder that collides with the pattern's own...).
+ * Thrown before anything is sent: by the `EventLog` constructor, and at the start of each call
+ * of `putIfNewer`, `updateOnce`, `transactWriteOnce` and `EventLog.append`. The message names
+ * the option, the value and what is allowed; `option` names the option, when there is one.
  *
  * @example
  * ```ts
- * await putIfNewer({ ...target, key, version: 1.5, item }); // throws WritePatternUsageError
+ * await putIfNewer({ ...target, key, version: 1.5, item }); // throws WritePatternUsageError, option 'version'
  * ```
  */
 export class WritePatternUsageError extends WritePatternError {
   override name = 'WritePatternUsageError' as const;
   override readonly code = 'writePattern.usage';
+  /** The refused option (`version`, `strategy.maxTokens`...), when the error is about one. */
+  readonly option: string | undefined;
+
+  constructor(message: string, details: ErrorDetails & { option?: string | undefined } = {}) {
+    super(message, details);
+    this.option = details.option;
+  }
 }
 
 /**

@@ -4,7 +4,10 @@ import type {
   QueryCommandInput,
   TransactWriteItemsCommandInput,
 } from '@aws-sdk/client-dynamodb';
+import type { IdempotencyLogger } from '@oncely/core';
+import type { EventLogOptions } from './EventLog.js';
 import { WritePatternUsageError } from './errors.js';
+import { checkKnownKeys, parseClient, parseCount, parseLogger, parseName, refuse } from './options.js';
 
 const PAD_DIGITS = 12;
 
@@ -17,6 +20,72 @@ export interface Layout {
   eventAttribute: string;
   appendIdAttribute: string;
 }
+
+const where = 'EventLog';
+const optionNames = [
+  'client',
+  'tableName',
+  'partitionKey',
+  'sortKey',
+  'sortKeyType',
+  'eventAttribute',
+  'appendIdAttribute',
+  'maxAttempts',
+  'logger',
+];
+
+/**
+ * The options of an `EventLog`, checked once, at construction: unknown keys refused, each value
+ * checked, defaults filled. Throws `WritePatternUsageError` naming the option, the value and
+ * what is allowed.
+ *
+ * @example
+ * ```ts
+ * const { layout, maxAttempts } = resolveEventLogOptions({ client, tableName: 'invoice-events' });
+ * ```
+ */
+export const resolveEventLogOptions = (
+  options: EventLogOptions,
+): { client: EventLogOptions['client']; layout: Layout; maxAttempts: number; logger: IdempotencyLogger } => {
+  checkKnownKeys(where, options, optionNames);
+  const { sortKeyType = 'N' } = options;
+  if (sortKeyType !== 'N' && sortKeyType !== 'S') {
+    refuse(where, 'sortKeyType', sortKeyType, "'N' or 'S' (the type of the table's sort key)");
+  }
+  const layout: Layout = {
+    tableName: parseName(where, 'tableName', options.tableName),
+    partitionKey: parseName(where, 'partitionKey', options.partitionKey, 'id'),
+    sortKey: parseName(where, 'sortKey', options.sortKey, 'seq'),
+    sortKeyType,
+    eventAttribute: parseName(where, 'eventAttribute', options.eventAttribute, 'event'),
+    appendIdAttribute: parseName(where, 'appendIdAttribute', options.appendIdAttribute, 'appendId'),
+  };
+  const names = [layout.partitionKey, layout.sortKey, layout.eventAttribute, layout.appendIdAttribute];
+  if (new Set(names).size !== names.length) {
+    throw new WritePatternUsageError(
+      `${where}: attribute names must differ, got partitionKey "${layout.partitionKey}", sortKey "${layout.sortKey}", ` +
+        `eventAttribute "${layout.eventAttribute}", appendIdAttribute "${layout.appendIdAttribute}"`,
+      { option: 'attributes' },
+    );
+  }
+  // An append marker keeps its event's number in this attribute, next to the key and the appendId.
+  for (const option of ['partitionKey', 'sortKey', 'appendIdAttribute'] as const) {
+    if (layout[option] === MARKER_NUMBER_ATTRIBUTE) {
+      refuse(
+        where,
+        option,
+        layout[option],
+        `another name: "${MARKER_NUMBER_ATTRIBUTE}" holds the event number of append markers`,
+      );
+    }
+  }
+  return {
+    client: parseClient(where, options.client),
+    layout: Object.freeze(layout),
+    maxAttempts: parseCount(where, 'maxAttempts', options.maxAttempts, 5),
+    logger: parseLogger(where, options.logger),
+  };
+};
 
 /**
  * The event number as the sort key stores it: N, or S zero-padded to 12 digits.

@@ -8,6 +8,7 @@ import {
 import { silentLogger } from '@oncely/core';
 import { UnexpectedItemError, WritePatternUsageError } from './errors.js';
 import { isConditionalCheckFailed, toWriteFailedError } from './failures.js';
+import { checkAttributeMap, checkKnownKeys, checkWriteTarget, given, parseName, refuse } from './options.js';
 import { describeKey, type ItemKey, type WriteTarget } from './target.js';
 
 // An item without the version attribute (a new key, or one written by a writer that does not
@@ -52,11 +53,48 @@ export type PutIfNewerOutcome =
 
 const versionAttributeOf = (write: VersionedWrite): string => write.versionAttribute ?? 'version';
 
-const checkVersion = (version: Version): void => {
-  if (typeof version === 'bigint' || Number.isSafeInteger(version)) return;
-  throw new WritePatternUsageError(
-    `version must be an integer (a number up to 2^53, or a bigint), got ${String(version)}`,
-  );
+const where = 'putIfNewer';
+const optionNames = ['client', 'tableName', 'logger', 'key', 'version', 'versionAttribute', 'item', 'set'];
+
+/**
+ * Checks the options of one `putIfNewer` call before anything is sent; throws
+ * `WritePatternUsageError` naming the option, the value and what is allowed.
+ *
+ * @example
+ * ```ts
+ * checkPutIfNewerOptions({ client, tableName: 'balances', key, version: 1.5, item }); // throws: version must be an integer...
+ * ```
+ */
+export const checkPutIfNewerOptions = (options: unknown): void => {
+  checkKnownKeys(where, options, optionNames);
+  checkWriteTarget(where, options);
+  checkAttributeMap(where, 'key', options.key, { nonEmpty: true });
+  const { version } = options;
+  if (typeof version !== 'bigint' && !Number.isSafeInteger(version)) {
+    refuse(where, 'version', version, 'an integer (a number up to 2^53, or a bigint)');
+  }
+  const versionAttribute = parseName(where, 'versionAttribute', options.versionAttribute, 'version');
+  if (given(options, 'item') && given(options, 'set')) {
+    throw new WritePatternUsageError(`${where}: give either item or set, not both`, { option: 'set' });
+  }
+  if (!given(options, 'item') && !given(options, 'set')) {
+    throw new WritePatternUsageError(`${where}: give item (a full item to put) or set (attributes to update)`, {
+      option: 'item',
+    });
+  }
+  if (given(options, 'item')) {
+    checkAttributeMap(where, 'item', options.item);
+    return;
+  }
+  checkAttributeMap(where, 'set', options.set);
+  const key = options.key as ItemKey;
+  const taken = Object.keys(options.set as object).find((name) => name in key || name === versionAttribute);
+  if (taken !== undefined) {
+    throw new WritePatternUsageError(
+      `${where}: set must not hold the key or version attribute "${taken}"; they are written from key and version`,
+      { option: 'set' },
+    );
+  }
 };
 
 /**
@@ -72,7 +110,6 @@ export const buildPutIfNewerInput = (
   tableName: string,
   write: VersionedWrite,
 ): PutItemCommandInput | UpdateItemCommandInput => {
-  checkVersion(write.version);
   const versionAttribute = versionAttributeOf(write);
   const version: AttributeValue = { N: String(write.version) };
   const common = {
@@ -92,11 +129,6 @@ export const buildPutIfNewerInput = (
   const values: Record<string, AttributeValue> = { ':version': version };
   const assignments = ['#version = :version'];
   Object.entries(write.set).forEach(([attribute, value], index) => {
-    if (attribute in write.key || attribute === versionAttribute) {
-      throw new WritePatternUsageError(
-        `set must not hold the key or version attribute "${attribute}"; they are written from key and version`,
-      );
-    }
     names[`#a${index}`] = attribute;
     values[`:a${index}`] = value;
     assignments.push(`#a${index} = :a${index}`);
@@ -136,6 +168,7 @@ export const classifySkip = (
  * stream consumers (Kinesis, DynamoDB Streams, SQS) that see duplicate and out-of-order records.
  * A duplicate or stale write returns `{ status: 'skipped', reason }`, logged at debug; any other
  * failure throws a `WriteFailedError`. One request; a refused write still uses write capacity.
+ * The options are checked first: a wrong one throws `WritePatternUsageError` and sends nothing.
  *
  * Safe to retry: a 5xx or a timeout is thrown as `WriteFailedError` with `maybeApplied: true`,
  * and calling again with the same arguments either writes or reports `duplicate` (the write that
@@ -153,6 +186,7 @@ export const classifySkip = (
  * ```
  */
 export const putIfNewer = async (options: WriteTarget & VersionedWrite): Promise<PutIfNewerOutcome> => {
+  checkPutIfNewerOptions(options);
   const { client, tableName, logger = silentLogger } = options;
   const input = buildPutIfNewerInput(tableName, options);
   const subject = `item ${describeKey(options.key)} (version ${options.version})`;

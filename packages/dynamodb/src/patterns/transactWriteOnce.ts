@@ -14,9 +14,11 @@ import {
   WritePatternUsageError,
 } from './errors.js';
 import { isTransactionCanceled, toWriteFailedError } from './failures.js';
+import { checkKnownKeys, given, isPlainObject, parseClient, parseLogger, refuse } from './options.js';
 
-// DynamoDB accepts tokens of 1 to 36 characters.
+// DynamoDB accepts tokens of 1 to 36 characters, and at most 100 items per transaction.
 const MAX_TOKEN_LENGTH = 36;
+const MAX_ITEMS = 100;
 
 /**
  * A client request token derived from the caller's intent: the first 36 hex digits of the
@@ -71,11 +73,50 @@ export const buildTransactWriteOnceInput = (transaction: IdempotentTransaction):
     transaction.clientRequestToken !== undefined
       ? transaction.clientRequestToken
       : clientRequestTokenFor(transaction.intent);
-  if (token.length < 1 || token.length > MAX_TOKEN_LENGTH) {
-    throw new WritePatternUsageError(`clientRequestToken must have 1 to 36 characters, got ${token.length}`);
-  }
-  if (transaction.items.length === 0) throw new WritePatternUsageError('a transaction needs at least one item');
   return { TransactItems: transaction.items, ClientRequestToken: token };
+};
+
+const where = 'transactWriteOnce';
+const optionNames = ['client', 'logger', 'items', 'intent', 'clientRequestToken'];
+
+/**
+ * Checks the options of one `transactWriteOnce` call before anything is sent; throws
+ * `WritePatternUsageError` naming the option, the value and what is allowed.
+ *
+ * @example
+ * ```ts
+ * checkTransactWriteOnceOptions({ client, items: [], intent: ['transfer', 't-1'] }); // throws: items must be...
+ * ```
+ */
+export const checkTransactWriteOnceOptions = (options: unknown): void => {
+  checkKnownKeys(where, options, optionNames);
+  parseClient(where, options.client);
+  parseLogger(where, options.logger);
+  const { items, clientRequestToken } = options;
+  if (!Array.isArray(items) || items.length === 0 || items.length > MAX_ITEMS) {
+    refuse(where, 'items', items, `a non-empty array of at most ${MAX_ITEMS} TransactWriteItems (DynamoDB's limit)`);
+  }
+  (items as unknown[]).forEach((item, index) => {
+    if (!isPlainObject(item)) refuse(where, `items[${index}]`, item, 'a TransactWriteItem such as { Put: { ... } }');
+  });
+  if (given(options, 'intent') && given(options, 'clientRequestToken')) {
+    throw new WritePatternUsageError(`${where}: give either intent or clientRequestToken, not both`, {
+      option: 'clientRequestToken',
+    });
+  }
+  if (!given(options, 'intent') && !given(options, 'clientRequestToken')) {
+    throw new WritePatternUsageError(
+      `${where}: give intent (what the transaction carries out, hashed into its token) or clientRequestToken`,
+      { option: 'intent' },
+    );
+  }
+  const tokenFits =
+    typeof clientRequestToken === 'string' &&
+    clientRequestToken.length >= 1 &&
+    clientRequestToken.length <= MAX_TOKEN_LENGTH;
+  if (given(options, 'clientRequestToken') && !tokenFits) {
+    refuse(where, 'clientRequestToken', clientRequestToken, `a string of 1 to ${MAX_TOKEN_LENGTH} characters`);
+  }
 };
 
 const tablesOf = (items: TransactWriteItem[]): string =>
@@ -95,7 +136,8 @@ const tablesOf = (items: TransactWriteItem[]): string =>
  * with a token item when retries can come later). Returns `{ status: 'committed' }` both times:
  * DynamoDB does not say whether this call or an earlier one applied it.
  * A cancellation is thrown as `TransactionCanceledError` with one reason per refused item; the
- * same token with other items as `ClientRequestTokenMismatchError`.
+ * same token with other items as `ClientRequestTokenMismatchError`. The options are checked
+ * first: a wrong one throws `WritePatternUsageError` and sends nothing.
  *
  * Safe to retry: after a 5xx, a timeout or `TransactionInProgressException`, thrown as
  * `WriteFailedError` with `maybeApplied: true`, call again with the same intent and items.
@@ -115,6 +157,7 @@ const tablesOf = (items: TransactWriteItem[]): string =>
 export const transactWriteOnce = async (
   options: { client: DynamoDBClient; logger?: IdempotencyLogger | undefined } & IdempotentTransaction,
 ): Promise<{ status: 'committed'; clientRequestToken: string }> => {
+  checkTransactWriteOnceOptions(options);
   const { client, logger = silentLogger } = options;
   const input = buildTransactWriteOnceInput(options);
   const token = input.ClientRequestToken as string;

@@ -2,6 +2,16 @@ import { type AttributeValue, TransactWriteItemsCommand, UpdateItemCommand } fro
 import { silentLogger } from '@oncely/core';
 import { ConditionFailedError, TokenSetFullError, UnexpectedItemError, WriteFailedError } from './errors.js';
 import { isConditionalCheckFailed, isTransactionCanceled, toWriteFailedError } from './failures.js';
+import {
+  checkAttributeMap,
+  checkKnownKeys,
+  checkWriteTarget,
+  given,
+  isPlainObject,
+  parseCount,
+  parseName,
+  refuse,
+} from './options.js';
 import { describeKey, type WriteTarget } from './target.js';
 import {
   type ApplyOnceUpdate,
@@ -24,6 +34,73 @@ import {
 export interface UpdateOnceOutcome {
   status: 'applied' | 'already-applied';
 }
+
+const where = 'updateOnce';
+const optionNames = ['client', 'tableName', 'logger', 'key', 'update', 'changeId', 'strategy'];
+const updateNames = ['expression', 'names', 'values', 'condition'];
+const strategyNames = {
+  'token-set': ['kind', 'attribute', 'maxTokens'],
+  'token-item': ['kind', 'ttlSeconds', 'tableName', 'tokenKey', 'expiresAtAttribute', 'maxAttempts'],
+};
+
+const checkUpdate = (update: unknown): void => {
+  checkKnownKeys(where, update, updateNames, 'update.');
+  parseName(where, 'update.expression', update.expression);
+  if (given(update, 'names')) {
+    if (!isPlainObject(update.names)) refuse(where, 'update.names', update.names, 'an object of attribute names');
+    for (const [placeholder, name] of Object.entries(update.names as object)) {
+      parseName(where, `update.names[${JSON.stringify(placeholder)}]`, name);
+    }
+  }
+  if (given(update, 'values')) checkAttributeMap(where, 'update.values', update.values);
+  if (given(update, 'condition')) parseName(where, 'update.condition', update.condition);
+};
+
+const checkStrategy = (strategy: unknown): void => {
+  if (!isPlainObject(strategy)) refuse(where, 'strategy', strategy, "an object such as { kind: 'token-set' }");
+  const { kind } = strategy as Record<string, unknown>;
+  if (kind !== 'token-set' && kind !== 'token-item') {
+    refuse(where, 'strategy.kind', kind, "'token-set' or 'token-item'");
+    return;
+  }
+  checkKnownKeys(where, strategy, strategyNames[kind], 'strategy.');
+  if (kind === 'token-set') {
+    parseName(where, 'strategy.attribute', strategy.attribute, 'appliedChanges');
+    parseCount(where, 'strategy.maxTokens', strategy.maxTokens, DEFAULT_MAX_TOKENS);
+    return;
+  }
+  const { ttlSeconds, tokenKey } = strategy;
+  if (!Number.isSafeInteger(ttlSeconds) || (ttlSeconds as number) < 1) {
+    refuse(where, 'strategy.ttlSeconds', ttlSeconds, 'a positive integer (how long a change id is remembered)');
+  }
+  if (given(strategy, 'tableName')) parseName(where, 'strategy.tableName', strategy.tableName);
+  if (given(strategy, 'tokenKey') && typeof tokenKey !== 'function') {
+    refuse(where, 'strategy.tokenKey', tokenKey, 'a function (key, changeId, tableName) => the token item key');
+  }
+  parseName(where, 'strategy.expiresAtAttribute', strategy.expiresAtAttribute, 'expiration');
+  parseCount(where, 'strategy.maxAttempts', strategy.maxAttempts, 8);
+};
+
+/**
+ * Checks the options of one `updateOnce` call before anything is sent; throws
+ * `WritePatternUsageError` naming the option, the value and what is allowed.
+ *
+ * @example
+ * ```ts
+ * checkUpdateOnceOptions({ client, tableName, key, update, changeId: '', strategy }); // throws: changeId must be...
+ * ```
+ */
+export const checkUpdateOnceOptions = (options: unknown): void => {
+  checkKnownKeys(where, options, optionNames);
+  checkWriteTarget(where, options);
+  checkAttributeMap(where, 'key', options.key, { nonEmpty: true });
+  checkUpdate(options.update);
+  const { changeId } = options;
+  if (typeof changeId !== 'string' || changeId === '') {
+    refuse(where, 'changeId', changeId, 'a non-empty string derived from the request, such as its id');
+  }
+  checkStrategy(options.strategy);
+};
 
 const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -116,7 +193,8 @@ const viaTokenItem = async (
  * `changeId`, and reports `applied` or `already-applied`. Two strategies: `token-set` records
  * the id on the item (one UpdateItem; bounded, for short-lived items) and `token-item` writes a
  * token item with a TTL in the same transaction (two items, twice the write units, any lifetime).
- * An `already-applied` retry is logged at debug.
+ * An `already-applied` retry is logged at debug. The options are checked first: a wrong one
+ * throws `WritePatternUsageError` and sends nothing.
  *
  * Safe to retry: after a 5xx or a timeout, thrown as `WriteFailedError` with `maybeApplied: true`,
  * call again with the same `changeId`; the update is applied, or reported `already-applied`.
@@ -133,6 +211,7 @@ const viaTokenItem = async (
  * ```
  */
 export const updateOnce = async (options: WriteTarget & ApplyOnceUpdate): Promise<UpdateOnceOutcome> => {
+  checkUpdateOnceOptions(options);
   const subject = `item ${describeKey(options.key)}`;
   const { strategy } = options;
   const outcome =

@@ -78,12 +78,6 @@ export interface ApplyOnceUpdate {
 
 export const DEFAULT_MAX_TOKENS = 20;
 
-const checkChangeId = (changeId: string): void => {
-  if (typeof changeId !== 'string' || changeId === '') {
-    throw new WritePatternUsageError('changeId must be a non-empty string derived from the request, such as its id');
-  }
-};
-
 const joinConditions = (...conditions: (string | undefined)[]): string =>
   conditions
     .filter((condition): condition is string => condition !== undefined && condition.trim() !== '')
@@ -103,11 +97,7 @@ export const buildTokenSetInput = (
   tableName: string,
   change: ApplyOnceUpdate & { strategy: TokenSetStrategy },
 ): UpdateItemCommandInput => {
-  checkChangeId(change.changeId);
   const maxTokens = change.strategy.maxTokens ?? DEFAULT_MAX_TOKENS;
-  if (!Number.isSafeInteger(maxTokens) || maxTokens < 1) {
-    throw new WritePatternUsageError(`maxTokens must be an integer of at least 1, got ${String(maxTokens)}`);
-  }
   const { names, values } = withOwnPlaceholders(
     change.update,
     { '#oncelyTokens': change.strategy.attribute ?? 'appliedChanges' },
@@ -181,11 +171,7 @@ export const buildTokenItemInput = (
   change: ApplyOnceUpdate & { strategy: TokenItemStrategy },
   nowMs: number,
 ): TransactWriteItemsCommandInput => {
-  checkChangeId(change.changeId);
   const { strategy, update } = change;
-  if (!Number.isSafeInteger(strategy.ttlSeconds) || strategy.ttlSeconds < 1) {
-    throw new WritePatternUsageError(`ttlSeconds must be a positive integer, got ${String(strategy.ttlSeconds)}`);
-  }
   const tokenKey = (strategy.tokenKey ?? defaultTokenKey)(change.key, change.changeId, tableName);
   const keyAttribute = Object.keys(tokenKey)[0];
   if (keyAttribute === undefined) throw new WritePatternUsageError('tokenKey returned an empty key');

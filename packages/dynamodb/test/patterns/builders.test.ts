@@ -1,7 +1,8 @@
 import { clientRequestTokenFor, WritePatternUsageError } from '@oncely/dynamodb/patterns';
-import { buildPutIfNewerInput, classifySkip } from '../../src/patterns/putIfNewer.js';
-import { buildTransactWriteOnceInput } from '../../src/patterns/transactWriteOnce.js';
+import { buildPutIfNewerInput, checkPutIfNewerOptions, classifySkip } from '../../src/patterns/putIfNewer.js';
+import { buildTransactWriteOnceInput, checkTransactWriteOnceOptions } from '../../src/patterns/transactWriteOnce.js';
 import { addAction } from '../../src/patterns/updateExpression.js';
+import { checkUpdateOnceOptions } from '../../src/patterns/updateOnce.js';
 import { buildTokenItemInput, buildTokenSetInput } from '../../src/patterns/updateOnceInputs.js';
 
 describe('addAction', () => {
@@ -38,14 +39,25 @@ describe('classifySkip', () => {
 });
 
 describe('buildPutIfNewerInput', () => {
+  it('writes the version from the version option in update mode', () => {
+    const input = buildPutIfNewerInput('t', { key: { id: { S: 'a' } }, version: 7n, set: { b: { N: '1' } } });
+
+    expect(input).toMatchObject({
+      UpdateExpression: 'SET #version = :version, #a0 = :a0',
+      ExpressionAttributeValues: { ':version': { N: '7' }, ':a0': { N: '1' } },
+    });
+  });
+});
+
+describe('checkPutIfNewerOptions', () => {
+  const target = { client: { send: async () => ({}) }, tableName: 't', key: { id: { S: 'a' } } };
+
   it('refuses a version that is not an integer', () => {
-    expect(() => buildPutIfNewerInput('t', { key: { id: { S: 'a' } }, version: 1.5, item: {} })).toThrow(
-      WritePatternUsageError,
-    );
+    expect(() => checkPutIfNewerOptions({ ...target, version: 1.5, item: {} })).toThrow(WritePatternUsageError);
   });
 
   it('refuses to set the key attribute in update mode', () => {
-    expect(() => buildPutIfNewerInput('t', { key: { id: { S: 'a' } }, version: 1, set: { id: { S: 'b' } } })).toThrow(
+    expect(() => checkPutIfNewerOptions({ ...target, version: 1, set: { id: { S: 'b' } } })).toThrow(
       /must not hold the key or version attribute "id"/,
     );
   });
@@ -73,7 +85,9 @@ describe('buildTokenSetInput', () => {
   });
 
   it('refuses an empty change id', () => {
-    expect(() => buildTokenSetInput('t', { ...change, changeId: '' })).toThrow(WritePatternUsageError);
+    const options = { client: { send: async () => ({}) }, tableName: 't', ...change, changeId: '' };
+
+    expect(() => checkUpdateOnceOptions(options)).toThrow(WritePatternUsageError);
   });
 });
 
@@ -114,8 +128,14 @@ describe('clientRequestTokenFor', () => {
   });
 
   it('refuses a token of your own longer than 36 characters', () => {
-    expect(() => buildTransactWriteOnceInput({ items: [{}], clientRequestToken: 'x'.repeat(37) })).toThrow(
-      /1 to 36 characters/,
+    const options = { client: { send: async () => ({}) }, items: [{}], clientRequestToken: 'x'.repeat(37) };
+
+    expect(() => checkTransactWriteOnceOptions(options)).toThrow(/1 to 36 characters/);
+  });
+
+  it('uses a token of your own as it is', () => {
+    expect(buildTransactWriteOnceInput({ items: [{}], clientRequestToken: 'order-7' }).ClientRequestToken).toBe(
+      'order-7',
     );
   });
 });
