@@ -2,7 +2,7 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy, { type MiddlewareObj } from '@middy/core';
 import httpJsonBodyParser from '@middy/http-json-body-parser';
-import type { IdempotencyStore } from '@oncely/core';
+import { httpResponses, type IdempotencyStore } from '@oncely/core';
 import { idempotency } from '@oncely/middy';
 
 /** The part of an API Gateway REST (v1 proxy) event this handler reads. */
@@ -142,15 +142,15 @@ export const createCaptureHandler = ({ store, provider, logger }: CaptureDepende
   const handler = middy(capture)
     .use(errorsAsProblems(logger))
     .use(injectLambdaContext(logger))
-    // Before oncely: `keyPath` and `validatePath` read the event as oncely's `before` sees it.
+    // Before oncely: `key` and `validate` read the event as oncely's `before` sees it.
     .use(httpJsonBodyParser())
     .use(
       idempotency({
         store,
-        keyPath: 'body.paymentId',
-        validatePath: 'body.amount',
+        key: 'body.paymentId',
+        validate: 'body.amount',
         requireKey: true,
-        http: true,
+        responses: httpResponses,
         logger,
       }),
     );

@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { getIdempotencyToken, type IdempotencyStore, makeIdempotent } from '@oncely/core';
+import { getIdempotencyToken, httpResponses, type IdempotencyStore, makeIdempotent } from '@oncely/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { putRequest, type RequestInput } from './requests.js';
 
@@ -70,13 +70,13 @@ export const acceptHandler = ({ client, requestsTable, store }: AcceptDependenci
     {
       store,
       keyPrefix: 'requests.accept',
-      keyHeader: 'Idempotency-Key',
+      key: { header: 'Idempotency-Key' },
       // The client chooses the key, so it is only unique within one tenant: without the scope,
       // another tenant sending the same key would be answered with this tenant's request.
       scope: (event) => event.requestContext?.authorizer?.tenantId,
       requireKey: true,
-      validatePath: 'body',
-      http: true,
+      validate: 'body',
+      responses: httpResponses,
       expiresAfterSeconds: 24 * 60 * 60,
     },
   );

@@ -1,5 +1,6 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { type IdempotencyStore, makeIdempotent } from '@oncely/core';
+import { jmespath } from '@oncely/core/jmespath';
 import type {
   Context,
   DynamoDBRecord,
@@ -38,9 +39,9 @@ export const sqsHandler = ({ store, applyPayment }: Dependencies) => {
   const applySqsRecord = makeIdempotent(async (record: SQSRecord) => applyPayment(paymentOfSqs(record)), {
     store,
     keyPrefix: 'payments.sqs',
-    keyPath: 'powertools_json(body).paymentId',
+    key: jmespath('powertools_json(body).paymentId'),
     requireKey: true,
-    whenInProgress: { wait: true, maxWaitMs: 5_000 },
+    whenInProgress: { waitMs: 5_000 },
     expiresAfterSeconds: 4 * ONE_DAY_SECONDS,
   });
   return (event: SQSEvent, context: Context) => processPartialResponse(event, applySqsRecord, processor, { context });

@@ -114,7 +114,7 @@ export const runFaultScenario = async (options: {
     const callA = createCaptureHandler(provider, {
       store: proxied,
       logger,
-      lease: { durationMs: LEASE_MS },
+      lock: { durationMs: LEASE_MS },
       onDecision: ({ decision }) => decisionsOfA.push(decision),
     });
     const callB = createCaptureHandler(provider, { store: direct, logger });

@@ -31,7 +31,7 @@ export interface PaymentProvider {
  */
 export const createCaptureHandler = (
   provider: PaymentProvider,
-  options: Omit<IdempotencyOptions<CaptureEvent, CaptureResult>, 'keyPath' | 'validatePath'>,
+  options: Omit<IdempotencyOptions<CaptureEvent, CaptureResult>, 'key' | 'validate'>,
 ) =>
   makeIdempotent(
     async (event: CaptureEvent, context?: unknown): Promise<CaptureResult> => {
@@ -42,7 +42,7 @@ export const createCaptureHandler = (
         body: { paymentId: event.body.paymentId, captured: event.body.amount, currency: event.body.currency, chargeId },
       };
     },
-    { keyPrefix: 'payments.capture', ...options, keyPath: 'body.paymentId', validatePath: 'body.amount' },
+    { keyPrefix: 'payments.capture', ...options, key: 'body.paymentId', validate: 'body.amount' },
   );
 
 /**

@@ -16,7 +16,7 @@ export const runScenario = async (
   provider = new RecordingProvider(),
 ): Promise<ScenarioRow[]> => {
   const handler = createCaptureHandler(provider, { store });
-  const waiting = createCaptureHandler(provider, { store, whenInProgress: { wait: true, maxWaitMs: 10_000 } });
+  const waiting = createCaptureHandler(provider, { store, whenInProgress: { waitMs: 10_000 } });
   const { step, finish } = stepRecorder(provider, requestCount);
 
   await step('first call (p-1, 100 EUR)', () => outcome(handler(capture('p-1', 100), lambdaContext(30_000))));
