@@ -29,8 +29,8 @@ export const after = () => {
   });
   return makeIdempotent(capturePayment, {
     store,
-    keyPath: 'body.orderId', // eventKeyJmesPath
-    validatePath: 'body.amount', // payloadValidationJmesPath
+    key: 'body.orderId', // eventKeyJmesPath
+    validate: 'body.amount', // payloadValidationJmesPath
     expiresAfterSeconds: 3600,
     hash: 'md5', // Powertools' hashFunction default
     keyPrefix: process.env.AWS_LAMBDA_FUNCTION_NAME ?? 'payments', // Powertools' prefix: the function name
