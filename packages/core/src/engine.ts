@@ -1,12 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { decodeError } from './cachedError.js';
+import { type Clock, systemClock } from './clock.js';
 import type { Decision } from './decision.js';
 import { continuedLockOwner, durableExecutionOf, durableOwner } from './durable.js';
-import {
-  IdempotencyAlreadyInProgressError,
-  IdempotencyPersistenceError,
-  IdempotencyValidationError,
-} from './errors.js';
+import { IdempotencyPersistenceError } from './errors.js';
+import { confirmLease, type HeldLock, holdLock, type TakenLock } from './heldLock.js';
 import { identifyCall } from './identify.js';
 import {
   type DurableContextLike,
@@ -14,31 +11,18 @@ import {
   type LambdaContextLike,
   lambdaContextOf,
 } from './lambdaContext.js';
-import { LeaseRenewal } from './lease.js';
-import { type CachedResult, LocalCache } from './localCache.js';
-import { contextlessLock, type LockOptions, type ResolvedOptions } from './options.js';
-import { notStoredError, type OutcomeStore, storeOutcome } from './outcome.js';
+import { LocalCache } from './localCache.js';
+import { hardDeadline, lockTerm } from './lockTerm.js';
+import { contextlessLock, type ResolvedOptions } from './options.js';
+import { type CallOutcome, type OutcomeStore, storeOutcome } from './outcome.js';
 import { claimDefaultKeyPrefix } from './prefixRegistry.js';
 import { canTakeOver, type IdempotencyRecord, isCompleted } from './record.js';
 import { answerWith } from './responses.js';
-import { decodeResult } from './result.js';
-import type { FencedOutcome } from './store.js';
-import { acquireWithRetries, asPersistenceError, DEADLINE_MARGIN_MS, jitter, sleep } from './storeRetries.js';
-import { bindIdempotencyToken } from './token.js';
+import { acquireWithRetries, asPersistenceError, DEADLINE_MARGIN_MS } from './storeRetries.js';
+import { inProgressVerdict, type Replies, replayVerdict, type Verdict, validationVerdict } from './verdict.js';
+import { RecordPoller } from './waiting.js';
 
-/** Identity of one guarded call, bound before the handler runs. */
-export interface HeldLock {
-  readonly key: string;
-  readonly owner: string;
-  readonly validation: string | undefined;
-  readonly startedMs: number;
-  /** The record's expiry as the lock was written (never before the lock's end). */
-  readonly expiresAtSec: number;
-  /** Until when the lock is surely held: the lease's end, or the Lambda's deadline. */
-  readonly heldUntilMs: () => number;
-  /** Ends what runs for the call's duration (its token binding, its lease renewal). */
-  readonly end: () => void;
-}
+export type { HeldLock } from './heldLock.js';
 
 /** What to do with a call: run it under a lock, run it unguarded, or answer with a replay. */
 export type Start =
@@ -46,45 +30,56 @@ export type Start =
   | { readonly action: 'run-unguarded' }
   | { readonly action: 'replay'; readonly result: unknown };
 
-const WAIT_FIRST_DELAY_MS = 50;
-const WAIT_MAX_DELAY_MS = 1000;
+/** Who built an engine, and the clock it runs on. */
+export interface EngineSetup {
+  /** The key prefix when `keyPrefix` is not set; claimed for this process. */
+  readonly defaultKeyPrefix: string;
+  /** Names the front door in the error for a prefix claimed twice. */
+  readonly frontDoor: string;
+  /** The function or method behind the door: wrapping it again may reuse its prefix. */
+  readonly guarded?: object | undefined;
+  /** Default `systemClock`; tests pass a fake one. */
+  readonly clock?: Clock | undefined;
+}
+
+const RUN_UNGUARDED: Start = Object.freeze({ action: 'run-unguarded' });
 // A refused lock whose record may be taken over is tried again; a store that keeps refusing is broken.
 const MAX_ACQUIRE_ROUNDS = 3;
 
 /**
  * The one lifecycle behind every front door: derive the key, acquire the lock, then
- * `finish` (complete, fenced on owner) or `abandon` (release, fenced on owner).
+ * `finish` (complete, fenced on owner) or `abandon` (release, fenced on owner). Each call's
+ * decision is reported to `onDecision` once: by `start` when the handler does not run under
+ * the lock, otherwise when the call ends.
  *
  * @example
  * ```ts
- * const engine = new IdempotencyEngine(resolveOptions({ store }), 'payments', 'makeIdempotent');
+ * const engine = new IdempotencyEngine(resolveOptions({ store }), { defaultKeyPrefix: 'payments', frontDoor: 'makeIdempotent' });
  * const result = await engine.execute([event, context], () => handler(event, context));
  * ```
  */
 export class IdempotencyEngine {
   readonly #options: ResolvedOptions;
   readonly #keyPrefix: string;
+  readonly #clock: Clock;
   readonly #localCache: LocalCache | undefined;
-  // Where outcomes are stored: the store, and this container's cache of results.
-  readonly #outcomes: OutcomeStore;
+  // Where outcomes are stored (the store, and this container's cache of results), and whence replays come.
+  readonly #outcomes: OutcomeStore & Replies;
+  readonly #poller: RecordPoller;
+  readonly #ended = new WeakSet<HeldLock>();
 
-  /**
-   * @param defaultKeyPrefix the prefix when `keyPrefix` is not set; claimed for this process.
-   * @param frontDoor names the front door in the error for a prefix claimed twice.
-   * @param guarded the function or method behind the door: wrapping it again may reuse its prefix.
-   */
-  constructor(options: ResolvedOptions, defaultKeyPrefix: string, frontDoor: string, guarded?: object) {
+  constructor(options: ResolvedOptions, { defaultKeyPrefix, frontDoor, guarded, clock = systemClock }: EngineSetup) {
     this.#options = options;
     this.#keyPrefix = options.keyPrefix ?? defaultKeyPrefix;
+    this.#clock = clock;
     this.#localCache = options.localCache && new LocalCache(options.localCache);
-    this.#outcomes = { ...options, localCache: this.#localCache };
+    this.#outcomes = { ...options, clock, localCache: this.#localCache };
+    this.#poller = new RecordPoller(options.store, clock);
     if (options.keyPrefix === undefined) claimDefaultKeyPrefix(defaultKeyPrefix, frontDoor, guarded);
     if (options.disabled) {
       options.logger.warn(
         'Idempotency is disabled by ONCELY_DISABLED=true or POWERTOOLS_IDEMPOTENCY_DISABLED: every call runs',
-        {
-          keyPrefix: this.#keyPrefix,
-        },
+        { keyPrefix: this.#keyPrefix },
       );
     }
   }
@@ -116,32 +111,43 @@ export class IdempotencyEngine {
    * execution context (its Lambda context sets the deadline).
    */
   async start(payload: unknown, invocationContext: LambdaContextLike | DurableContextLike | undefined): Promise<Start> {
+    const startedMs = this.#clock.now();
+    const verdict = await this.#begin(payload, invocationContext, startedMs);
+    if (verdict.decision !== undefined) this.#report(verdict.key, verdict.decision, startedMs);
+    if ('error' in verdict) throw verdict.error;
+    return verdict.start;
+  }
+
+  async #begin(
+    payload: unknown,
+    invocationContext: LambdaContextLike | DurableContextLike | undefined,
+    startedMs: number,
+  ): Promise<Verdict> {
     const options = this.#options;
+    if (options.disabled) return { key: undefined, decision: 'disabled', start: RUN_UNGUARDED };
     const context = lambdaContextOf(invocationContext);
-    const durable = durableExecutionOf(invocationContext);
-    const startedMs = Date.now();
-    if (options.disabled) {
-      this.#decide(undefined, 'disabled', startedMs);
-      return { action: 'run-unguarded' };
-    }
     let identity: ReturnType<typeof identifyCall>;
     try {
       identity = identifyCall(options, this.#keyPrefix, payload, context);
-    } finally {
-      if (identity === undefined) this.#decide(undefined, 'no-key', startedMs);
+    } catch (error) {
+      return { key: undefined, decision: 'no-key', error };
     }
-    if (identity === undefined) return { action: 'run-unguarded' };
+    if (identity === undefined) return { key: undefined, decision: 'no-key', start: RUN_UNGUARDED };
     const { key, validation } = identity;
 
     const cached = this.#localCache?.get(key, startedMs);
     if (cached !== undefined) {
       options.logger.debug('Replaying from the local cache', { key });
-      return this.#answer({ key, status: 'COMPLETED', ...cached }, validation, startedMs, false, cached);
+      return replayVerdict(this.#outcomes, { key, status: 'COMPLETED', ...cached }, validation, 'replayed', cached);
     }
 
+    const durable = durableExecutionOf(invocationContext);
+    // Without a Lambda deadline the lock is a heartbeat lease, so it lasts as long as the call
+    // does and frees within one lease after a crash.
+    const lease = options.lock ?? (context ? undefined : contextlessLock);
     const waitUntilMs = options.waitMs === undefined ? undefined : this.#waitDeadline(options.waitMs, context);
     for (let round = 1; ; round++) {
-      const nowMs = Date.now();
+      const nowMs = this.#clock.now();
       if (round > MAX_ACQUIRE_ROUNDS && (waitUntilMs === undefined || nowMs > waitUntilMs)) {
         throw new IdempotencyPersistenceError(
           `The store refused the lock for key "${key}" ${round - 1} times although its record could be taken over; ` +
@@ -150,21 +156,15 @@ export class IdempotencyEngine {
         );
       }
       let owner = durable ? durableOwner(durable) : randomUUID();
-      // Without a Lambda deadline the lock is a heartbeat lease, so it lasts as long as the call
-      // does and frees within one lease after a crash.
-      const lease = options.lock ?? (context ? undefined : contextlessLock);
-      // A remaining time of 0 still sets an expiry: the lock must never outlive the Lambda.
-      const hardDeadlineMs = context ? nowMs + Math.max(0, context.getRemainingTimeInMillis()) : undefined;
-      const lockedUntilMs = lease
-        ? Math.min(nowMs + lease.durationMs, hardDeadlineMs ?? Number.POSITIVE_INFINITY)
-        : (hardDeadlineMs as number);
-      // The record must not expire before its lock ends: an expired record may be taken over.
-      const expiresAtSec = Math.max(
-        Math.floor(nowMs / 1000) + options.expiresAfterSeconds,
-        Math.ceil(lockedUntilMs / 1000),
-      );
-      const lock = { key, lockedUntilMs, expiresAtSec, validation, nowMs };
-      let acquired = await acquireWithRetries(options.store, options.logger, { ...lock, owner });
+      const hardDeadlineMs = hardDeadline(nowMs, context);
+      const term = lockTerm({
+        nowMs,
+        leaseMs: lease?.durationMs,
+        hardDeadlineMs,
+        leastExpiresAtSec: Math.floor(nowMs / 1000) + options.expiresAfterSeconds,
+      });
+      const lock = { key, validation, nowMs, ...term };
+      let acquired = await acquireWithRetries(this.#outcomes, { ...lock, owner });
       // A durable function's replay invocation runs the handler again from the start, over the lock
       // its suspended earlier invocation still holds: the lock is taken over under that invocation's
       // owner (the store admits an INPROGRESS record's own owner), only for the same execution.
@@ -172,94 +172,19 @@ export class IdempotencyEngine {
       if (continued !== undefined) {
         options.logger.debug('Continuing the lock of an earlier invocation of this durable execution', { key });
         owner = continued;
-        acquired = await acquireWithRetries(options.store, options.logger, { ...lock, owner });
+        acquired = await acquireWithRetries(this.#outcomes, { ...lock, owner });
       }
       if (acquired.acquired) {
-        const call = { key, owner, validation, startedMs, expiresAtSec, lockedUntilMs, hardDeadlineMs };
-        const fresh = lease ? await this.#freshLease(call, lease) : call;
+        const taken: TakenLock = { key, owner, validation, startedMs, hardDeadlineMs, ...term };
+        const fresh = lease ? await confirmLease(this.#outcomes, taken, lease) : taken;
         if (fresh === 'lost') continue;
         options.logger.debug('Lock taken; running the call', { key });
-        return { action: 'run', lock: this.#hold(fresh, lease, invocationContext) };
+        const held = holdLock(this.#outcomes, fresh, lease, invocationContext);
+        return { key, decision: undefined, start: { action: 'run', lock: held } };
       }
-      const settled = await this.#settle(acquired.existing, validation, waitUntilMs, startedMs);
+      const settled = await this.#settle(acquired.existing, validation, waitUntilMs);
       if (settled !== 'retry') return settled;
     }
-  }
-
-  // A lease's end was set before its lock write; a write that took long (retries, a slow store)
-  // may confirm a lease that is nearly or already over, so another call could take the key while
-  // the handler runs. Such a lease is renewed before the handler starts; if it was taken over in
-  // between, the call starts over and meets the new holder's record.
-  async #freshLease<C extends { key: string; owner: string; expiresAtSec: number; lockedUntilMs: number }>(
-    call: C & { hardDeadlineMs: number | undefined },
-    lease: Readonly<Required<LockOptions>>,
-  ): Promise<C | 'lost'> {
-    const nowMs = Date.now();
-    if (call.lockedUntilMs - nowMs > lease.durationMs / 2) return call;
-    const { store, logger } = this.#options;
-    const lockedUntilMs = Math.min(nowMs + lease.durationMs, call.hardDeadlineMs ?? Number.POSITIVE_INFINITY);
-    const expiresAtSec = Math.max(call.expiresAtSec, Math.ceil(lockedUntilMs / 1000));
-    let outcome: FencedOutcome;
-    try {
-      outcome = await store.extend(call.key, call.owner, lockedUntilMs, expiresAtSec);
-    } catch (error) {
-      if (Date.now() < call.lockedUntilMs) return call;
-      await store.release(call.key, call.owner).catch(() => {});
-      throw asPersistenceError(error, call.key, 'renewing a lease that ran out while it was taken');
-    }
-    if (outcome === 'lock-lost') {
-      logger.warn('The lease ran out while the lock was being taken, and another call took the key', {
-        key: call.key,
-      });
-      return 'lost';
-    }
-    return { ...call, lockedUntilMs, expiresAtSec };
-  }
-
-  // Binds the call's token to its context and starts its lease renewal, if any.
-  #hold(
-    call: {
-      key: string;
-      owner: string;
-      validation: string | undefined;
-      startedMs: number;
-      expiresAtSec: number;
-      lockedUntilMs: number;
-      hardDeadlineMs: number | undefined;
-    },
-    lease: ResolvedOptions['lock'],
-    // The token is bound to the context the handler received, durable or not.
-    context: LambdaContextLike | DurableContextLike | undefined,
-  ): HeldLock {
-    const { key, owner, validation, startedMs, expiresAtSec, lockedUntilMs, hardDeadlineMs } = call;
-    const unbind = bindIdempotencyToken(context, { key, owner });
-    const { store, logger } = this.#options;
-    const held = { key, owner, validation, startedMs, expiresAtSec };
-    if (lease === undefined || !lease.renew) {
-      // A lease that is not renewed ends at its first term, however long the Lambda may run.
-      const untilMs = lease === undefined ? (hardDeadlineMs ?? lockedUntilMs) : lockedUntilMs;
-      return { ...held, heldUntilMs: () => untilMs, end: unbind };
-    }
-    const renewal = new LeaseRenewal(
-      {
-        key,
-        owner,
-        untilMs: lockedUntilMs,
-        hardDeadlineMs: hardDeadlineMs ?? Number.POSITIVE_INFINITY,
-        expiresAtSec,
-      },
-      lease.durationMs,
-      store,
-      logger,
-    );
-    return {
-      ...held,
-      heldUntilMs: () => renewal.untilMs,
-      end: () => {
-        renewal.stop();
-        unbind();
-      },
-    };
   }
 
   /**
@@ -267,8 +192,7 @@ export class IdempotencyEngine {
    * can never be stored completes the record as "not stored": the caller still gets its result.
    */
   async finish(lock: HeldLock, result: unknown): Promise<void> {
-    lock.end();
-    this.#decide(lock.key, await storeOutcome(this.#outcomes, lock, { result }), lock.startedMs);
+    await this.#end(lock, { result });
   }
 
   /**
@@ -276,12 +200,22 @@ export class IdempotencyEngine {
    * otherwise releases the lock so a retry can run. Never throws, so never masks the call's own error.
    */
   async abandon(lock: HeldLock, error?: unknown): Promise<void> {
+    await this.#end(lock, error !== undefined && this.#shouldCache(lock.key, error) ? { error } : 'release');
+  }
+
+  // Every call that held the lock ends here, once: its lease stops, its outcome is stored or its
+  // lock released, and its decision is reported.
+  async #end(lock: HeldLock, outcome: CallOutcome | 'release'): Promise<void> {
+    if (this.#ended.has(lock)) return;
+    this.#ended.add(lock);
     lock.end();
+    const decision =
+      outcome === 'release' ? await this.#release(lock) : await storeOutcome(this.#outcomes, lock, outcome);
+    this.#report(lock.key, decision, lock.startedMs);
+  }
+
+  async #release(lock: HeldLock): Promise<Decision> {
     const { logger, store } = this.#options;
-    if (error !== undefined && this.#shouldCache(lock.key, error)) {
-      this.#decide(lock.key, await storeOutcome(this.#outcomes, lock, { error }), lock.startedMs);
-      return;
-    }
     try {
       const outcome = await store.release(lock.key, lock.owner);
       if (outcome === 'lock-lost') {
@@ -295,7 +229,7 @@ export class IdempotencyEngine {
         error: releaseError,
       });
     }
-    this.#decide(lock.key, 'executed', lock.startedMs);
+    return 'executed';
   }
 
   // A throwing `cacheErrors` predicate counts as "do not cache": the lock is released and the
@@ -315,106 +249,54 @@ export class IdempotencyEngine {
   }
 
   // Decides what a call does about a record it could not lock: replay, fail, or wait and retry.
+  // A waiter reads the record on the schedule of `nextReadMs`, never past the holder's lock
+  // (a crashed holder is taken over as its lock ends) nor past its own deadline.
   async #settle(
     existing: IdempotencyRecord,
     validation: string | undefined,
     waitUntilMs: number | undefined,
-    startedMs: number,
-  ): Promise<Start | 'retry'> {
-    const { logger, store } = this.#options;
+  ): Promise<Verdict | 'retry'> {
+    const { key } = existing;
     let record: IdempotencyRecord | undefined = existing;
-    for (let delayMs = WAIT_FIRST_DELAY_MS, waited = false; ; delayMs = Math.min(delayMs * 2, WAIT_MAX_DELAY_MS)) {
-      const nowMs = Date.now();
+    let waited = false;
+    let holder = existing.owner;
+    let waitingSinceMs = this.#clock.now();
+    for (;;) {
+      const nowMs = this.#clock.now();
       if (record === undefined || canTakeOver(record, nowMs)) return 'retry';
-      if (isCompleted(record, nowMs)) return this.#answer(record, validation, startedMs, waited);
-      this.#checkValidation(record, validation, startedMs);
-      if (waitUntilMs === undefined || nowMs + delayMs > waitUntilMs) {
-        this.#decide(record.key, 'in-progress', startedMs);
-        throw this.#inProgress(record, waitUntilMs !== undefined);
+      if (isCompleted(record, nowMs))
+        return replayVerdict(this.#outcomes, record, validation, waited ? 'waited' : 'replayed');
+      const invalid = validationVerdict(record, validation);
+      if (invalid !== undefined) return invalid;
+      if (waitUntilMs === undefined || nowMs >= waitUntilMs)
+        return inProgressVerdict(record, waitUntilMs !== undefined);
+      if (record.owner !== holder) {
+        // Another call took the key over: its run has just begun.
+        holder = record.owner;
+        waitingSinceMs = nowMs;
       }
-      logger.debug('Waiting for the call in progress', { key: record.key });
-      await sleep(jitter(delayMs));
-      waited = true;
-      const key: string = record.key;
+      // A lock without an end (an old Powertools record) holds until the record expires.
+      const lockEndsMs = record.lockedUntilMs === undefined ? record.expiresAtSec * 1000 : record.lockedUntilMs + 1;
+      this.#options.logger.debug('Waiting for the call in progress', { key });
       try {
-        record = await store.get(key);
+        record = await this.#poller.next(key, waitingSinceMs, Math.min(waitUntilMs, lockEndsMs));
       } catch (error) {
         throw asPersistenceError(error, key, 'reading the record');
       }
+      waited = true;
     }
-  }
-
-  // Answers a call from a completed record: one read from the store (then kept in the local
-  // cache), or `cached`, a local cache hit.
-  #answer(
-    record: IdempotencyRecord,
-    validation: string | undefined,
-    startedMs: number,
-    waited: boolean,
-    cached?: CachedResult,
-  ): Start {
-    const { logger } = this.#options;
-    const localCache = this.#localCache;
-    this.#checkValidation(record, validation, startedMs);
-    const { key, data, error, notStored, expiresAtSec } = record;
-    if (cached === undefined) {
-      localCache?.set(key, { data, error, notStored, expiresAtSec, validation: record.validation });
-      logger.debug(error === undefined ? 'Replaying the stored result' : 'Replaying the stored error', { key });
-    }
-    this.#decide(key, waited ? 'waited' : 'replayed', startedMs);
-    if (notStored !== undefined) throw notStoredError(record);
-    if (error !== undefined) throw decodeError(error);
-    return { action: 'replay', result: this.#replay(record, cached) };
-  }
-
-  #checkValidation(record: IdempotencyRecord, validation: string | undefined, startedMs: number): void {
-    // A record written without validation (before `validate` was set) is accepted.
-    if (validation === undefined || record.validation === undefined || record.validation === validation) return;
-    this.#decide(record.key, 'validation-failed', startedMs);
-    throw new IdempotencyValidationError(
-      `The payload for key "${record.key}" differs from the first call's at the validated part (validate); ` +
-        'a replay must repeat it unchanged. Send a new idempotency key for a changed request.',
-      { key: record.key },
-    );
-  }
-
-  #replay(record: IdempotencyRecord, cached: CachedResult | undefined): unknown {
-    const localCache = this.#localCache;
-    let result: unknown;
-    try {
-      result = cached && localCache ? localCache.result(record.key, cached) : decodeResult(record.data);
-    } catch (error) {
-      throw new IdempotencyPersistenceError(
-        `The stored result of key "${record.key}" is not valid JSON; delete the record to let the call run again.`,
-        { key: record.key, cause: error },
-      );
-    }
-    const { onReplay } = this.#options;
-    return onReplay ? onReplay(result, record) : result;
-  }
-
-  #inProgress(record: IdempotencyRecord, waited: boolean): IdempotencyAlreadyInProgressError {
-    const until =
-      record.lockedUntilMs === undefined ? 'its record expires' : new Date(record.lockedUntilMs).toISOString();
-    const advice = waited
-      ? 'it did not finish within whenInProgress.waitMs; retry later'
-      : 'retry later or set whenInProgress: { waitMs }';
-    return new IdempotencyAlreadyInProgressError(
-      `Call with key "${record.key}" is already in progress (lock held until ${until}); ${advice}.`,
-      { key: record.key, lockedUntilMs: record.lockedUntilMs },
-    );
   }
 
   #waitDeadline(waitMs: number, context: LambdaContextLike | undefined): number {
     const lambdaLeftMs = context ? context.getRemainingTimeInMillis() - DEADLINE_MARGIN_MS : Number.POSITIVE_INFINITY;
-    return Date.now() + Math.min(waitMs, lambdaLeftMs);
+    return this.#clock.now() + Math.min(waitMs, lambdaLeftMs);
   }
 
-  #decide(key: string | undefined, decision: Decision, startedMs: number): void {
+  #report(key: string | undefined, decision: Decision, startedMs: number): void {
     const { onDecision, logger } = this.#options;
     if (onDecision === undefined) return;
     try {
-      onDecision({ key, decision, durationMs: Date.now() - startedMs });
+      onDecision({ key, decision, durationMs: this.#clock.now() - startedMs });
     } catch (error) {
       // A failing observer must not change the call's outcome.
       logger.error('onDecision threw; the call goes on', { key, error });

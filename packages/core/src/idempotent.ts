@@ -53,12 +53,11 @@ export function idempotent<TPayload = any, TResult = any>(options: IdempotencyOp
     const name = typeof contextOrKey === 'object' ? contextOrKey.name : contextOrKey;
     let engine: IdempotencyEngine | undefined;
     const build = (owner: unknown): IdempotencyEngine => {
-      engine ??= new IdempotencyEngine(
-        resolved,
-        defaultKeyPrefix(frontDoorName(owner, String(name))),
-        '@idempotent',
-        method,
-      );
+      engine ??= new IdempotencyEngine(resolved, {
+        defaultKeyPrefix: defaultKeyPrefix(frontDoorName(owner, String(name))),
+        frontDoor: '@idempotent',
+        guarded: method,
+      });
       return engine;
     };
     const wrapped = function idempotentMethod(this: unknown, ...args: unknown[]) {

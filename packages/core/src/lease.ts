@@ -1,3 +1,5 @@
+import type { Clock } from './clock.js';
+import { lockTerm } from './lockTerm.js';
 import type { IdempotencyLogger } from './logger.js';
 import type { IdempotencyStore } from './store.js';
 
@@ -14,30 +16,32 @@ const RENEWALS_PER_LEASE = 3;
 
 /**
  * Renews one call's lease with owner-fenced `extend` writes until `stop()`, never beyond the
- * call's hard deadline (the Lambda's). The timer is unref'd: it never keeps a process alive.
+ * call's hard deadline (the Lambda's). The clock's timer never keeps a process alive.
  */
 export class LeaseRenewal {
   #untilMs: number;
+  #expiresAtSec: number;
   #stopped = false;
   #inFlight = false;
-  readonly #timer: NodeJS.Timeout;
+  readonly #stopTimer: () => void;
 
   constructor(
     private readonly lock: {
       key: string;
       owner: string;
       untilMs: number;
-      hardDeadlineMs: number;
+      hardDeadlineMs: number | undefined;
       /** The record's expiry as the lock was written; renewals only ever move it later. */
       expiresAtSec: number;
     },
     private readonly durationMs: number,
     private readonly store: IdempotencyStore,
     private readonly logger: IdempotencyLogger,
+    private readonly clock: Clock,
   ) {
     this.#untilMs = lock.untilMs;
-    this.#timer = setInterval(() => void this.#renew(), Math.max(1, Math.floor(durationMs / RENEWALS_PER_LEASE)));
-    this.#timer.unref();
+    this.#expiresAtSec = lock.expiresAtSec;
+    this.#stopTimer = clock.every(Math.max(1, Math.floor(durationMs / RENEWALS_PER_LEASE)), () => void this.#renew());
   }
 
   /** Until when the lease is known to be held. */
@@ -47,21 +51,25 @@ export class LeaseRenewal {
 
   stop(): void {
     this.#stopped = true;
-    clearInterval(this.#timer);
+    this.#stopTimer();
   }
 
   async #renew(): Promise<void> {
     if (this.#stopped || this.#inFlight) return;
-    const untilMs = Math.min(Date.now() + this.durationMs, this.lock.hardDeadlineMs);
-    if (untilMs <= this.#untilMs) return;
+    const term = lockTerm({
+      nowMs: this.clock.now(),
+      leaseMs: this.durationMs,
+      hardDeadlineMs: this.lock.hardDeadlineMs,
+      leastExpiresAtSec: this.#expiresAtSec,
+    });
+    if (term.lockedUntilMs <= this.#untilMs) return;
     this.#inFlight = true;
     try {
-      // The record must not expire before the lease it carries ends.
-      const expiresAtSec = Math.max(this.lock.expiresAtSec, Math.ceil(untilMs / 1000));
-      const outcome = await this.store.extend(this.lock.key, this.lock.owner, untilMs, expiresAtSec);
+      const outcome = await this.store.extend(this.lock.key, this.lock.owner, term.lockedUntilMs, term.expiresAtSec);
       if (this.#stopped) return;
       if (outcome === 'ok') {
-        this.#untilMs = untilMs;
+        this.#untilMs = term.lockedUntilMs;
+        this.#expiresAtSec = term.expiresAtSec;
       } else {
         this.logger.warn('The lease was lost (another call took the key); renewal stops', { key: this.lock.key });
         this.stop();

@@ -51,7 +51,11 @@ export const makeIdempotent = <F extends AnyFunction, const TIndex extends numbe
   fn: F,
   options: IdempotencyOptions<PayloadAt<Parameters<F>, TIndex>, Awaited<ReturnType<F>>, TIndex>,
 ): ((...args: Parameters<F>) => Promise<Awaited<ReturnType<F>>>) => {
-  const engine = new IdempotencyEngine(resolveOptions(options), defaultKeyPrefix(fn.name), 'makeIdempotent', fn);
+  const engine = new IdempotencyEngine(resolveOptions(options), {
+    defaultKeyPrefix: defaultKeyPrefix(fn.name),
+    frontDoor: 'makeIdempotent',
+    guarded: fn,
+  });
   return function idempotentCall(this: unknown, ...args: Parameters<F>) {
     return engine.execute(args, () => fn.apply(this, args) as Awaited<ReturnType<F>>);
   };

@@ -1,18 +1,19 @@
 import { encodeError } from './cachedError.js';
 import type { Decision } from './decision.js';
-import type { HeldLock } from './engine.js';
 import { IdempotencyResultNotStoredError } from './errors.js';
+import type { HeldLock } from './heldLock.js';
 import type { LocalCache } from './localCache.js';
 import type { ResolvedOptions } from './options.js';
 import type { IdempotencyRecord } from './record.js';
 import { encodeResult } from './result.js';
 import type { Completion } from './store.js';
-import { completeWithRetries } from './storeRetries.js';
+import { completeWithRetries, type StoreAccess } from './storeRetries.js';
 
 /** Where an outcome goes: the store, and this container's cache of results. */
-export type OutcomeStore = Pick<ResolvedOptions, 'store' | 'logger' | 'expiresAfterSeconds'> & {
-  readonly localCache: LocalCache | undefined;
-};
+export type OutcomeStore = StoreAccess &
+  Pick<ResolvedOptions, 'expiresAfterSeconds'> & {
+    readonly localCache: LocalCache | undefined;
+  };
 
 /** How a call that held the lock ended: with a result, or with an error `cacheErrors` accepted. */
 export type CallOutcome = { readonly result: unknown } | { readonly error: unknown };
@@ -36,7 +37,7 @@ const clip = (text: string): string => (text.length > MAX_REASON_CHARS ? `${text
  * Returns the decision to report.
  */
 export const storeOutcome = async (options: OutcomeStore, lock: HeldLock, outcome: CallOutcome): Promise<Decision> => {
-  const expiresAtSec = Math.floor(Date.now() / 1000) + options.expiresAfterSeconds;
+  const expiresAtSec = Math.floor(options.clock.now() / 1000) + options.expiresAfterSeconds;
   const tried = await tryToStore(options, lock, outcome, expiresAtSec);
   if (typeof tried === 'string') return tried;
   return markNotStored(options, lock, tried, expiresAtSec);
@@ -49,7 +50,7 @@ const tryToStore = async (
   outcome: CallOutcome,
   expiresAtSec: number,
 ): Promise<Decision | NotStored> => {
-  const { store, logger, localCache } = options;
+  const { localCache } = options;
   const what = 'result' in outcome ? 'result' : 'error';
   const base = { key: lock.key, owner: lock.owner, expiresAtSec };
   let completion: Completion;
@@ -61,7 +62,7 @@ const tryToStore = async (
   } catch (error) {
     return { reason: clip(`the ${what} is not JSON-serialisable (${(error as Error).message})`) };
   }
-  const stored = await completeWithRetries(store, logger, completion, lock.heldUntilMs());
+  const stored = await completeWithRetries(options, completion, lock.heldUntilMs());
   if (stored === 'stored') {
     const { data, error } = completion;
     localCache?.set(lock.key, { data, error, expiresAtSec, validation: lock.validation });
@@ -83,10 +84,10 @@ const markNotStored = async (
   notStored: NotStored,
   expiresAtSec: number,
 ): Promise<Decision> => {
-  const { store, logger, localCache } = options;
+  const { logger, localCache } = options;
   const marker = JSON.stringify(notStored);
   const completion = { key: lock.key, owner: lock.owner, expiresAtSec, notStored: marker };
-  const stored = await completeWithRetries(store, logger, completion, lock.heldUntilMs());
+  const stored = await completeWithRetries(options, completion, lock.heldUntilMs());
   if (stored === 'lock-lost') return 'lock-taken-over';
   const { sizeBytes, limitBytes } = notStored;
   if (stored !== 'stored') {

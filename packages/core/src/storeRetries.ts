@@ -1,6 +1,14 @@
+import type { Clock } from './clock.js';
 import { type IdempotencyError, IdempotencyPersistenceError, isIdempotencyError } from './errors.js';
 import type { IdempotencyLogger } from './logger.js';
 import type { AcquireResult, Completion, IdempotencyStore, LockRequest } from './store.js';
+
+/** What a retried store request needs: the store, where to log a retry, and the clock to wait on. */
+export interface StoreAccess {
+  readonly store: IdempotencyStore;
+  readonly logger: IdempotencyLogger;
+  readonly clock: Clock;
+}
 
 const ACQUIRE_MAX_ATTEMPTS = 3;
 const COMPLETE_MAX_ATTEMPTS = 6;
@@ -9,9 +17,8 @@ const MAX_DELAY_MS = 1000;
 // Stop retrying this long before the lock (and so the Lambda) runs out.
 export const DEADLINE_MARGIN_MS = 200;
 
-export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 // Jitter between half and all of the delay, so retrying callers spread out.
-export const jitter = (ms: number): number => ms / 2 + Math.random() * (ms / 2);
+const jitter = (ms: number): number => ms / 2 + Math.random() * (ms / 2);
 const backoffMs = (attempt: number): number => jitter(Math.min(BASE_DELAY_MS * 2 ** attempt, MAX_DELAY_MS));
 
 /**
@@ -21,8 +28,7 @@ const backoffMs = (attempt: number): number => jitter(Math.min(BASE_DELAY_MS * 2
  * so no stray lock blocks the client's retry, and the error is thrown.
  */
 export const acquireWithRetries = async (
-  store: IdempotencyStore,
-  logger: IdempotencyLogger,
+  { store, logger, clock }: StoreAccess,
   lock: LockRequest,
 ): Promise<AcquireResult> => {
   for (let attempt = 1; ; attempt++) {
@@ -36,7 +42,7 @@ export const acquireWithRetries = async (
           key: lock.key,
           error,
         });
-        await sleep(backoffMs(attempt));
+        await clock.sleep(backoffMs(attempt));
         continue;
       }
       await store.release(lock.key, lock.owner).catch((releaseError: unknown) => {
@@ -70,8 +76,7 @@ export const isRetryable = (error: unknown): boolean =>
  * failure is not retried but returned as `rejected`. Never throws.
  */
 export const completeWithRetries = async (
-  store: IdempotencyStore,
-  logger: IdempotencyLogger,
+  { store, logger, clock }: StoreAccess,
   completion: Completion,
   deadlineMs: number,
 ): Promise<CompletionOutcome> => {
@@ -92,7 +97,7 @@ export const completeWithRetries = async (
     } catch (error) {
       if (!isRetryable(error)) return { rejected: error as IdempotencyPersistenceError };
       const delayMs = backoffMs(attempt);
-      if (attempt >= COMPLETE_MAX_ATTEMPTS || Date.now() + delayMs > deadlineMs - DEADLINE_MARGIN_MS) {
+      if (attempt >= COMPLETE_MAX_ATTEMPTS || clock.now() + delayMs > deadlineMs - DEADLINE_MARGIN_MS) {
         logger.error(
           `Could not store the result after ${attempt} attempt(s); the caller gets its result, but a retry after ` +
             `${new Date(deadlineMs).toISOString()} would run the call again`,
@@ -101,7 +106,7 @@ export const completeWithRetries = async (
         return 'failed';
       }
       logger.warn(`Storing the result failed (attempt ${attempt}); retrying`, { key: completion.key, error });
-      await sleep(delayMs);
+      await clock.sleep(delayMs);
     }
   }
 };

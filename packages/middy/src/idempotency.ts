@@ -60,7 +60,10 @@ export const idempotency = <TEvent = any, TResult = any>(
   options: IdempotencyOptions<TEvent, TResult>,
 ): MiddlewareObj<TEvent, TResult> => {
   const resolved = resolveOptions(options);
-  const engine = new IdempotencyEngine(resolved, defaultKeyPrefix(''), 'the Middy idempotency() middleware');
+  const engine = new IdempotencyEngine(resolved, {
+    defaultKeyPrefix: defaultKeyPrefix(''),
+    frontDoor: 'the Middy idempotency() middleware',
+  });
   // One symbol per middleware instance: two oncely middlewares in one chain keep apart.
   const lockSlot = Symbol('oncely.lock');
 

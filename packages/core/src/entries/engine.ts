@@ -2,8 +2,11 @@
 // Versioned in lockstep with the adapters; applications import `@oncely/core` instead.
 export type { KeyOrder } from '../canonicalJson.js';
 export { canonicalJson } from '../canonicalJson.js';
-export type { HeldLock, Start } from '../engine.js';
+export type { Clock } from '../clock.js';
+export { systemClock } from '../clock.js';
+export type { EngineSetup, Start } from '../engine.js';
 export { IdempotencyEngine } from '../engine.js';
+export type { HeldLock } from '../heldLock.js';
 export { markReplayed, readKeyHeader } from '../http.js';
 export { hashValue, idempotencyKey, isMissingKey } from '../key.js';
 export type { LambdaContextLike } from '../lambdaContext.js';

@@ -1,0 +1,122 @@
+import type { Clock } from './clock.js';
+import type { IdempotencyRecord } from './record.js';
+import type { IdempotencyStore } from './store.js';
+
+// A waiter reads the record again after a delay proportional to how long it has waited: a call
+// that has run 200 ms is answered within about half of that after it ends, one that has run 5 s
+// is read once a second. A lone waiter (the usual case on Lambda, where concurrent duplicates run
+// in different containers) with a 200 ms holder reads 6 times; with a 10 s holder, 17 times.
+const FIRST_READ_MS = 25;
+const MAX_READ_INTERVAL_MS = 1000;
+const LONE_WAITER_RATIO = 0.5;
+// Waiters of one key in one container share each read, so they can afford to read more often:
+// the ratio falls with their number down to this floor (a waiter answered at most a fifth of
+// the holder's run time late).
+const SHARED_RATIO_FLOOR = 0.2;
+
+/**
+ * When the waiters of one key read its record next: after a delay proportional to the longest
+ * wait among them (`waitingSinceMs`), shorter the more waiters share the read, and never after
+ * `untilMs` (the earliest of their deadlines and the holder's lock's end, so a crashed holder is
+ * taken over as its lock ends). Pure.
+ *
+ * @example
+ * ```ts
+ * nextReadMs({ nowMs: 1_200, waitingSinceMs: 1_000, waiters: 1, untilMs: 9_000 }); // 1_300
+ * ```
+ */
+export const nextReadMs = ({
+  nowMs,
+  waitingSinceMs,
+  waiters,
+  untilMs,
+}: {
+  nowMs: number;
+  waitingSinceMs: number;
+  waiters: number;
+  untilMs: number;
+}): number => {
+  const ratio = Math.max(SHARED_RATIO_FLOOR, LONE_WAITER_RATIO / Math.max(1, waiters));
+  const delayMs = Math.min(MAX_READ_INTERVAL_MS, Math.max(FIRST_READ_MS, (nowMs - waitingSinceMs) * ratio));
+  return Math.min(nowMs + delayMs, untilMs);
+};
+
+interface Waiter {
+  readonly sinceMs: number;
+  readonly untilMs: number;
+  readonly resolve: (record: IdempotencyRecord | undefined) => void;
+  readonly reject: (error: unknown) => void;
+}
+
+interface KeyPoll {
+  waiters: Waiter[];
+  /** When the next read is planned; `undefined` while none is. */
+  readAtMs: number | undefined;
+  reading: boolean;
+}
+
+/**
+ * Reads the records of keys that calls in this container wait for: one read per beat for all the
+ * waiters of a key. Holds nothing between waits.
+ */
+export class RecordPoller {
+  readonly #polls = new Map<string, KeyPoll>();
+
+  constructor(
+    private readonly store: IdempotencyStore,
+    private readonly clock: Clock,
+  ) {}
+
+  /**
+   * The record of `key` as read at the next beat, at the latest at `untilMs`. `sinceMs`: when
+   * this waiter began to wait for the current holder.
+   */
+  next(key: string, sinceMs: number, untilMs: number): Promise<IdempotencyRecord | undefined> {
+    let poll = this.#polls.get(key);
+    if (poll === undefined) {
+      poll = { waiters: [], readAtMs: undefined, reading: false };
+      this.#polls.set(key, poll);
+    }
+    const joined = poll;
+    return new Promise((resolve, reject) => {
+      joined.waiters.push({ sinceMs, untilMs, resolve, reject });
+      this.#plan(key, joined);
+    });
+  }
+
+  // Plans the next read for the poll's waiters, earlier than planned if a new waiter needs it so.
+  #plan(key: string, poll: KeyPoll): void {
+    if (poll.reading || poll.waiters.length === 0) return;
+    const nowMs = this.clock.now();
+    const readAtMs = nextReadMs({
+      nowMs,
+      waitingSinceMs: Math.min(...poll.waiters.map((waiter) => waiter.sinceMs)),
+      waiters: poll.waiters.length,
+      untilMs: Math.min(...poll.waiters.map((waiter) => waiter.untilMs)),
+    });
+    if (poll.readAtMs !== undefined && poll.readAtMs <= readAtMs) return;
+    poll.readAtMs = readAtMs;
+    // A sleep cannot be cancelled: one overtaken by an earlier plan finds another time planned and does nothing.
+    void this.clock.sleep(readAtMs - nowMs).then(() => {
+      if (poll.readAtMs === readAtMs) void this.#read(key, poll);
+    });
+  }
+
+  async #read(key: string, poll: KeyPoll): Promise<void> {
+    poll.readAtMs = undefined;
+    poll.reading = true;
+    const waiters = poll.waiters.splice(0);
+    try {
+      const record = await this.store.get(key);
+      for (const waiter of waiters) waiter.resolve(record);
+    } catch (error) {
+      for (const waiter of waiters) waiter.reject(error);
+    } finally {
+      poll.reading = false;
+      // Waiters that joined during the read wait for the next one; the others come back after
+      // they have looked at this one, and start a new poll.
+      if (poll.waiters.length > 0) this.#plan(key, poll);
+      else this.#polls.delete(key);
+    }
+  }
+}
