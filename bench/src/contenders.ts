@@ -10,7 +10,7 @@ export type BenchHandler<E, R> = (event: E, context: BenchContext) => Promise<R>
 export interface WrapOptions {
   /** oncely `localCache: {}`, Powertools `useLocalCache: true`. */
   localCache?: boolean;
-  /** oncely `whenInProgress: { wait: true }`; Powertools has no such mode. */
+  /** oncely `whenInProgress: { waitMs }` (its default 10 s); Powertools has no such mode. */
   wait?: boolean;
 }
 
@@ -36,7 +36,7 @@ export const withOncely = <E, R>(
     // (a second default prefix in one process is a configuration error).
     keyPrefix: `bench.${++wrapped}`,
     localCache: options.localCache ? {} : false,
-    whenInProgress: options.wait ? { wait: true } : 'throw',
+    whenInProgress: options.wait ? {} : 'throw',
   }) as BenchHandler<E, R>;
 
 /**

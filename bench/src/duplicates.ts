@@ -39,7 +39,7 @@ const race = async (
 /**
  * `callers` identical concurrent calls of a handler that takes `handlerMs`: how many callers get
  * the result, and how often the handler runs. oncely throws for duplicates by default, or waits
- * for the first call's result with `whenInProgress: { wait: true }`; Powertools throws.
+ * for the first call's result with `whenInProgress: { waitMs }`; Powertools throws.
  *
  * @example
  * ```ts
