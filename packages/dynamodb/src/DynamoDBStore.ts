@@ -26,12 +26,7 @@ import type { TableLayout } from './layout.js';
 import { type DynamoDBStoreOptions, resolveStoreOptions } from './options.js';
 import { type StoreOperation, toPersistenceError } from './persistenceError.js';
 import { decodeRecord } from './recordCodec.js';
-
-// By name rather than `instanceof`: the client may come from another copy of the SDK.
-const isConditionalCheckFailed = (error: unknown): error is { Item?: Record<string, AttributeValue> } =>
-  typeof error === 'object' &&
-  error !== null &&
-  (error as { name?: unknown }).name === 'ConditionalCheckFailedException';
+import { isConditionalCheckFailed } from './sdkError.js';
 
 /**
  * An `IdempotencyStore` on a DynamoDB table, in the Powertools layout (plus `owner`).
@@ -42,7 +37,7 @@ const isConditionalCheckFailed = (error: unknown): error is { Item?: Record<stri
  * @example
  * ```ts
  * const store = new DynamoDBStore({ tableName: 'idempotency' });
- * export const handler = makeIdempotent(processPayment, { store, keyPath: 'body.orderId' });
+ * export const handler = makeIdempotent(processPayment, { store, key: 'body.orderId' });
  * ```
  */
 export class DynamoDBStore implements IdempotencyStore {
