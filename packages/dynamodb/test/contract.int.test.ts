@@ -1,4 +1,4 @@
-import { canTakeOver } from '@oncely/core';
+import { canTakeOver } from '@oncely/core/engine';
 import { storeContract } from '@oncely/core/testing';
 import { lockFor, useTestTable } from './fixtures';
 

@@ -22,7 +22,7 @@ describe.each(tableShapes)('a rolling switch from Powertools to oncely on a $nam
         await sleep(40); // long enough for the other calls of the order to meet the lock
         return result;
       },
-      { whenInProgress: { wait: true, maxWaitMs: 5_000 } },
+      { whenInProgress: { waitMs: 5_000 } },
     );
     const orders = Array.from({ length: 20 }, () => newOrder());
 

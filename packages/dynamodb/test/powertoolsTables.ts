@@ -111,8 +111,8 @@ export const useSharedTable = (client: DynamoDBClient, shape: TableShape) => {
       },
       {
         store,
-        keyPath: 'orderId',
-        validatePath: 'amount',
+        key: 'orderId',
+        validate: 'amount',
         hash: 'md5',
         keyPrefix: functionName,
         localCache: false,

@@ -53,7 +53,7 @@ describe('requests per invocation of a wrapped handler', () => {
         runs += 1;
         return { charged: event.orderId };
       },
-      { store: local.store, keyPath: 'orderId', keyPrefix: 'requests', localCache: false, ...options },
+      { store: local.store, key: 'orderId', keyPrefix: 'requests', localCache: false, ...options },
     );
     return { handler, runs: () => runs };
   };

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { type DecisionEvent, IdempotencyResultNotStoredError, idempotencyKey, makeIdempotent } from '@oncely/core';
+import { type DecisionEvent, errorNamed, IdempotencyResultNotStoredError, makeIdempotent } from '@oncely/core';
+import { idempotencyKey } from '@oncely/core/engine';
 import { lambdaContext, recordingLogger } from '../../core/test/fixtures';
 import { countRequests, useTestTable } from './fixtures';
 
@@ -19,7 +20,7 @@ describe('a result DynamoDB can never store', () => {
         runs += 1;
         return { report: incompressible() };
       },
-      { store: local.store, keyPrefix: 'reports', keyPath: 'reportId', logger, onDecision: (e) => decisions.push(e) },
+      { store: local.store, keyPrefix: 'reports', key: 'reportId', logger, onDecision: (e) => decisions.push(e) },
     );
 
     const first = await handler({ reportId: 'r-1' }, lambdaContext());
@@ -58,8 +59,8 @@ describe('a result DynamoDB can never store', () => {
       {
         store: local.store,
         keyPrefix: 'declines',
-        keyPath: 'id',
-        cacheErrors: ['CardDeclined'],
+        key: 'id',
+        cacheErrors: errorNamed('CardDeclined'),
         logger: recordingLogger(),
       },
     );

@@ -29,7 +29,7 @@ describe('a crash mid-handler', () => {
         runs.push(getIdempotencyToken(context) as IdempotencyToken);
         return { charged: event.orderId };
       },
-      { store: local.store, keyPath: 'orderId', keyPrefix: 'crash' },
+      { store: local.store, key: 'orderId', keyPrefix: 'crash' },
     );
     child = startCrashingLambda(local.table.tableName, 'o-1', CHILD_REMAINING_MS);
 

@@ -20,9 +20,9 @@ const handler = makeIdempotent(
   },
   {
     store,
-    keyPath: 'orderId',
+    key: 'orderId',
     keyPrefix: 'crash',
-    ...(leaseMs === undefined ? {} : { lease: { durationMs: Number(leaseMs) } }),
+    ...(leaseMs === undefined ? {} : { lock: { durationMs: Number(leaseMs) } }),
   },
 );
 

@@ -22,7 +22,7 @@ describe('a Lambda timeout', () => {
         if (hang) await new Promise(() => {});
         return { charged: event.orderId };
       },
-      { store: local.store, keyPath: 'orderId', keyPrefix: 'timeout' },
+      { store: local.store, key: 'orderId', keyPrefix: 'timeout' },
     );
     const startedMs = Date.now();
 

@@ -25,7 +25,7 @@ describe('a heartbeat lease on DynamoDB', () => {
         runs += 1;
         return { charged: event.orderId };
       },
-      { store: local.store, keyPath: 'orderId', keyPrefix: 'crash', lease: { durationMs: LEASE_MS } },
+      { store: local.store, key: 'orderId', keyPrefix: 'crash', lock: { durationMs: LEASE_MS } },
     );
     child = startCrashingLambda(local.table.tableName, 'lease-1', FAR_DEADLINE_MS, LEASE_MS);
     const crashed = await insideHandler(child);
@@ -66,7 +66,7 @@ describe('a heartbeat lease on DynamoDB', () => {
         await sleep(handlerMs);
         return { charged: event.orderId };
       },
-      { store: local.store, keyPath: 'orderId', keyPrefix: 'long', lease: { durationMs: LEASE_MS } },
+      { store: local.store, key: 'orderId', keyPrefix: 'long', lock: { durationMs: LEASE_MS } },
     );
 
     const first = handler({ orderId: 'lease-2' }, lambdaContext(FAR_DEADLINE_MS));

@@ -15,7 +15,7 @@ const guardedCharge = (store: DynamoDBStore) => {
       runs.push(getIdempotencyToken(context) as IdempotencyToken);
       return { charged: event.orderId };
     },
-    { store, keyPath: 'orderId', keyPrefix: 'throttled' },
+    { store, key: 'orderId', keyPrefix: 'throttled' },
   );
   return { handler, runs };
 };

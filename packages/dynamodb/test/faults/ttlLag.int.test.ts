@@ -14,7 +14,7 @@ describe('a completed record past its TTL that DynamoDB has not deleted yet', ()
         runs.push(getIdempotencyToken(context) as IdempotencyToken);
         return { charged: event.orderId, run: runs.length };
       },
-      { store: local.store, keyPath: 'orderId', keyPrefix: 'ttl', expiresAfterSeconds: 1 },
+      { store: local.store, key: 'orderId', keyPrefix: 'ttl', expiresAfterSeconds: 1 },
     );
 
     const first = await handler({ orderId: 'o-1' }, lambdaContext());
