@@ -1,4 +1,5 @@
-import { canonicalJson, IdempotencyKeyError, InMemoryStore, isMissingKey, makeIdempotent } from '@oncely/core';
+import { IdempotencyKeyError, InMemoryStore, makeIdempotent } from '@oncely/core';
+import { canonicalJson, isMissingKey } from '@oncely/core/engine';
 
 class Wrapped {
   toJSON() {
@@ -101,7 +102,7 @@ describe('makeIdempotent with a key JSON does not represent', () => {
         runs.push(event.body.lines);
         return [...event.body.lines.keys()];
       },
-      { store: new InMemoryStore(), keyPath: 'body', keyPrefix: 'orders' },
+      { store: new InMemoryStore(), key: 'body', keyPrefix: 'orders' },
     );
 
     const [first, second] = await Promise.allSettled([

@@ -1,4 +1,6 @@
-import { defaultKeyPrefix, IdempotencyKeyError, InMemoryStore, makeIdempotent } from '@oncely/core';
+import { IdempotencyKeyError, InMemoryStore, makeIdempotent } from '@oncely/core';
+import { defaultKeyPrefix } from '@oncely/core/engine';
+import { jmespath } from '@oncely/core/jmespath';
 import { FaultyStore } from '@oncely/core/testing';
 import { lambdaContext, orderEvent } from './fixtures.js';
 
@@ -75,7 +77,7 @@ describe('key selection', () => {
       async (_event?: unknown, _context?: unknown) => {
         runs += 1;
       },
-      { store: new InMemoryStore(), keyPath: 'powertools_json(body).orderId' },
+      { store: new InMemoryStore(), key: jmespath('powertools_json(body).orderId') },
     );
 
     await handler({ body: '{"orderId":"o-1","n":1}' });
@@ -91,7 +93,7 @@ describe('key selection', () => {
         sent.push(`${mailer.name}:${invoice.number}`);
         return invoice.number;
       },
-      { store: new InMemoryStore(), payloadArgument: 1, keyPath: '"number"' },
+      { store: new InMemoryStore(), payloadArgument: 1, key: 'number' },
     );
 
     await send({ name: 'smtp' }, { number: 'INV-1' });
@@ -108,7 +110,7 @@ describe('key selection', () => {
         event.body.orderId = 'changed';
         return 'done';
       },
-      { store, keyPath: 'body.orderId' },
+      { store, key: 'body.orderId' },
     );
 
     await handler(orderEvent({ orderId: 'o-1' }) as unknown as { body: { orderId: string } });
@@ -124,7 +126,7 @@ describe('scope', () => {
     makeIdempotent(async (event: { tenant?: string; orderId: string }) => `${event.tenant}:${event.orderId}`, {
       store,
       keyPrefix: 'orders',
-      keyPath: 'orderId',
+      key: 'orderId',
       scope: (event) => event.tenant,
     });
 

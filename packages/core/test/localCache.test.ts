@@ -1,5 +1,6 @@
-import { InMemoryStore, LocalCache, makeIdempotent } from '@oncely/core';
+import { InMemoryStore, makeIdempotent } from '@oncely/core';
 import { FaultyStore } from '@oncely/core/testing';
+import { LocalCache } from '../src/localCache.js';
 
 const entry = (data: string, expiresAtSec = 2e9) => ({ data, expiresAtSec, validation: undefined });
 
