@@ -141,6 +141,196 @@ const fromNonPlain = (input: object): string => {
   );
 };
 
+// A string JSON writes as is between quotes: no quote, backslash, control character or
+// surrogate (JSON escapes a lone one). Others go through JSON.stringify, the reference.
+const quote = (text: string): string => {
+  for (let index = 0; index < text.length; index++) {
+    const code = text.charCodeAt(index);
+    if (code < 0x20 || code === 0x22 || code === 0x5c || (code >= 0xd800 && code <= 0xdfff)) {
+      return JSON.stringify(text);
+    }
+  }
+  return `"${text}"`;
+};
+
+// The order JSON.stringify lists the keys of a copy filled in `sorted` order: integer-like keys
+// first in numeric order, as in every JavaScript object (and in Powertools' keys).
+const enumerationOrder = (sorted: readonly string[]): string[] => {
+  const copy: Record<string, unknown> = {};
+  for (const key of sorted) define(copy, key, 0);
+  return Object.keys(copy);
+};
+
+/** Text in canonical order, handed over in chunks of about `chunkChars` (never inside a token). */
+type Flush = (chunk: string) => void;
+
+// Writes canonical JSON by hand into `text`, handing full chunks to `flush` (a hash takes them
+// piece by piece, so 128 KB of payload is never one string). Object keys are quoted once per
+// shape: arrays of records share one, so most objects cost a key comparison per property.
+class CanonicalWriter {
+  text = '';
+  // The keys of the last object seen and their members' openings (`{"a":`, `,"b":`) in
+  // canonical order, with the keys in that order.
+  #lastKeys: readonly string[] = [];
+  #openings: readonly string[] = [];
+  #ordered: readonly string[] = [];
+  readonly #codeUnit: boolean;
+  readonly #compare: Compare;
+  readonly #flush: Flush | undefined;
+  readonly #chunkChars: number;
+
+  constructor(order: KeyOrder, flush: Flush | undefined, chunkChars: number) {
+    this.#codeUnit = order === 'codeUnit';
+    this.#compare = this.#codeUnit ? byCodeUnit : caseInsensitive;
+    this.#flush = flush;
+    this.#chunkChars = chunkChars;
+  }
+
+  #spill(): void {
+    if (this.#flush !== undefined && this.text.length >= this.#chunkChars) {
+      this.#flush(this.text);
+      this.text = '';
+    }
+  }
+
+  #shape(keys: string[]): void {
+    if (sameKeys(keys, this.#lastKeys)) return;
+    let ordered: readonly string[] = keys;
+    for (let index = 1; index < keys.length; index++) {
+      const before = keys[index - 1] as string;
+      const after = keys[index] as string;
+      if (this.#codeUnit ? before > after : this.#compare(before, after) > 0) {
+        // The default sort compares UTF-16 code units, without a comparator call per pair.
+        ordered = enumerationOrder(this.#codeUnit ? keys.slice().sort() : keys.slice().sort(this.#compare));
+        break;
+      }
+    }
+    this.#lastKeys = keys;
+    this.#ordered = ordered;
+    this.#openings = ordered.map((key, index) => `${index === 0 ? '{' : ','}${quote(key)}:`);
+  }
+
+  write(input: unknown, depth: number): void {
+    switch (typeof input) {
+      case 'string':
+        this.text += quote(input);
+        return;
+      case 'number':
+        if (!Number.isFinite(input)) throw new Unrepresentable(String(input));
+        this.text += `${input}`;
+        return;
+      case 'boolean':
+        this.text += input ? 'true' : 'false';
+        return;
+      case 'object':
+        break;
+      default:
+        checkScalar(input);
+        return;
+    }
+    if (input === null) {
+      this.text += 'null';
+      return;
+    }
+    if (depth > MAX_DEPTH) throw new Unrepresentable('too deep');
+    if (Array.isArray(input)) {
+      this.#array(input, depth);
+      return;
+    }
+    if (!isPlainPrototype(Object.getPrototypeOf(input))) {
+      this.text += quote(fromNonPlain(input));
+      return;
+    }
+    this.#object(input as Record<string, unknown>, depth);
+  }
+
+  #array(input: readonly unknown[], depth: number): void {
+    let index = 0;
+    try {
+      this.text += '[';
+      for (; index < input.length; index++) {
+        const item = input[index];
+        if (item === undefined) throw new Unrepresentable(index in input ? 'undefined' : 'a hole');
+        if (index > 0) this.text += ',';
+        this.write(item, depth + 1);
+        this.#spill();
+      }
+      this.text += ']';
+    } catch (error) {
+      throw withStep(error, index);
+    }
+  }
+
+  #object(input: Record<string, unknown>, depth: number): void {
+    if (hasSymbolKey(input)) throw new Unrepresentable('an object with a symbol key');
+    const keys = Object.keys(input);
+    this.#shape(keys);
+    // Nested objects change the shape: keep this one's.
+    const ordered = this.#ordered;
+    const openings = this.#openings;
+
+    let key = '';
+    let written = 0;
+    try {
+      for (let index = 0; index < ordered.length; index++) {
+        key = ordered[index] as string;
+        const item = input[key];
+        if (item === undefined) continue;
+        // The shape's openings hold for every member written; an undefined member before shifts them.
+        this.text +=
+          (written === 0) === (index === 0)
+            ? (openings[index] as string)
+            : `${written === 0 ? '{' : ','}${quote(key)}:`;
+        written++;
+        this.write(item, depth + 1);
+        this.#spill();
+      }
+    } catch (error) {
+      throw withStep(error, key);
+    }
+    this.text += written === 0 ? '{}' : '}';
+  }
+}
+
+const describe = (error: Unrepresentable, value: unknown): TypeError => {
+  const steps = error.steps.reverse();
+  const what =
+    error.problem === 'too deep'
+      ? describeTooDeep(value, steps)
+      : error.problem === 'an object with a symbol key'
+        ? `${pathOf(steps)} has a symbol key`
+        : `${pathOf(steps)} is ${error.problem}`;
+  return new TypeError(`${what}; ${ADVICE}`);
+};
+
+/**
+ * Canonical JSON of `value` (see `canonicalJson`) written in order: full chunks of about
+ * `chunkChars` go to `flush` as they fill, and the rest is returned (`undefined` for `undefined`).
+ * Without `flush`, the whole text is returned.
+ *
+ * @example
+ * ```ts
+ * const hash = createHash('sha256');
+ * hash.update(writeCanonicalJson(payload, 'codeUnit', (chunk) => hash.update(chunk), 16_384) ?? 'null');
+ * ```
+ */
+export const writeCanonicalJson = (
+  value: unknown,
+  order: KeyOrder,
+  flush?: Flush,
+  chunkChars = Number.POSITIVE_INFINITY,
+): string | undefined => {
+  if (value === undefined) return undefined;
+  const writer = new CanonicalWriter(order, flush, chunkChars);
+  try {
+    writer.write(value, 0);
+  } catch (error) {
+    if (error instanceof Unrepresentable) throw describe(error, value);
+    throw error;
+  }
+  return writer.text;
+};
+
 /**
  * JSON text of `value` with object keys sorted recursively, so equal values give equal text
  * whatever order their keys were written in. Integer-like keys (`"1"`, `"20"`) come first in
@@ -161,109 +351,5 @@ const fromNonPlain = (input: object): string => {
  * canonicalJson({ tags: new Set(['a']) }); // throws TypeError: $.tags is a Set; convert it to plain JSON…
  * ```
  */
-export const canonicalJson = (value: unknown, order: KeyOrder = 'codeUnit'): string | undefined => {
-  const codeUnit = order === 'codeUnit';
-  const compare = codeUnit ? byCodeUnit : caseInsensitive;
-
-  // The keys of the last object seen and their canonical order (the same array when already
-  // in order). Arrays of records share one shape, so most objects skip the sort.
-  let lastKeys: readonly string[] = [];
-  let lastOrdered: readonly string[] = lastKeys;
-  const ordered = (keys: string[]): readonly string[] => {
-    if (sameKeys(keys, lastKeys)) return lastOrdered === lastKeys ? keys : lastOrdered;
-    lastKeys = keys;
-    lastOrdered = keys;
-    for (let index = 1; index < keys.length; index++) {
-      const before = keys[index - 1] as string;
-      const after = keys[index] as string;
-      if (codeUnit ? before > after : compare(before, after) > 0) {
-        // The default sort compares UTF-16 code units, without a comparator call per pair.
-        lastOrdered = codeUnit ? keys.slice().sort() : keys.slice().sort(compare);
-        break;
-      }
-    }
-    return lastOrdered === lastKeys ? keys : lastOrdered;
-  };
-
-  // Returns `input` itself when every object below it already has sorted keys (the common
-  // case for machine-made JSON), or a copy with sorted keys; the native JSON.stringify then
-  // writes the text, several times faster than building it by hand. The copies are plain
-  // `{}` objects filled in one order, so they share hidden classes and stay on V8's fast
-  // path (null-prototype copies are dictionaries: 128 KB of order lines took 2.3 ms, now 0.7).
-  // Every value is checked on the way, so JSON.stringify never meets what it would drop or
-  // turn into null (and never calls a toJSON); one try per object names the path on failure.
-  const sorted = (input: unknown, depth: number): unknown => {
-    if (typeof input !== 'object') {
-      checkScalar(input);
-      return input;
-    }
-    if (input === null) return input;
-    if (depth > MAX_DEPTH) throw new Unrepresentable('too deep');
-    if (Array.isArray(input)) {
-      let copy: unknown[] | undefined;
-      let index = 0;
-      try {
-        for (; index < input.length; index++) {
-          const item = input[index];
-          if (item === undefined) throw new Unrepresentable(index in input ? 'undefined' : 'a hole');
-          const next = sorted(item, depth + 1);
-          if (next !== item) {
-            copy ??= input.slice();
-            copy[index] = next;
-          }
-        }
-      } catch (error) {
-        throw withStep(error, index);
-      }
-      return copy ?? input;
-    }
-    if (!isPlainPrototype(Object.getPrototypeOf(input))) return fromNonPlain(input);
-    const record = input as Record<string, unknown>;
-    if (hasSymbolKey(record)) throw new Unrepresentable('an object with a symbol key');
-    const keys = Object.keys(record);
-    const inOrder = ordered(keys);
-    let key = '';
-    try {
-      if (inOrder !== keys) {
-        // Integer-like keys land first in numeric order whatever the order they are set in.
-        const copy: Record<string, unknown> = {};
-        for (let index = 0; index < inOrder.length; index++) {
-          key = inOrder[index] as string;
-          define(copy, key, sorted(record[key], depth + 1));
-        }
-        return copy;
-      }
-      let copy: Record<string, unknown> | undefined;
-      for (let index = 0; index < keys.length; index++) {
-        key = keys[index] as string;
-        const item = record[key];
-        const next = sorted(item, depth + 1);
-        if (copy !== undefined) define(copy, key, next);
-        else if (next !== item) {
-          copy = {};
-          for (let earlier = 0; earlier < index; earlier++) {
-            define(copy, keys[earlier] as string, record[keys[earlier] as string]);
-          }
-          define(copy, key, next);
-        }
-      }
-      return copy ?? input;
-    } catch (error) {
-      throw withStep(error, key);
-    }
-  };
-
-  try {
-    return JSON.stringify(sorted(value, 0));
-  } catch (error) {
-    if (!(error instanceof Unrepresentable)) throw error;
-    const steps = error.steps.reverse();
-    const what =
-      error.problem === 'too deep'
-        ? describeTooDeep(value, steps)
-        : error.problem === 'an object with a symbol key'
-          ? `${pathOf(steps)} has a symbol key`
-          : `${pathOf(steps)} is ${error.problem}`;
-    throw new TypeError(`${what}; ${ADVICE}`);
-  }
-};
+export const canonicalJson = (value: unknown, order: KeyOrder = 'codeUnit'): string | undefined =>
+  writeCanonicalJson(value, order);

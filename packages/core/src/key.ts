@@ -1,5 +1,5 @@
 import * as nodeCrypto from 'node:crypto';
-import { canonicalJson, hasSymbolKey, isPlainObject, type KeyOrder } from './canonicalJson.js';
+import { hasSymbolKey, isPlainObject, type KeyOrder, writeCanonicalJson } from './canonicalJson.js';
 
 /** Hash used for keys and validation values. `md5` gives keys identical to Powertools'. */
 export type HashAlgorithm = 'sha256' | 'md5';
@@ -29,6 +29,18 @@ const keyOrderOf = (hash: HashAlgorithm): KeyOrder => (hash === 'md5' ? 'caseIns
 // One-shot `crypto.hash` (Node 20.12+) skips the Hash object: 1.2 instead of 1.8 µs for a 1 KB payload.
 const oneShotHash = (nodeCrypto as Partial<typeof nodeCrypto>).hash;
 
+// Large payloads reach the hash in pieces of about this many UTF-16 code units, so their
+// canonical text is never built as one string.
+const CHUNK_CHARS = 16_384;
+
+const startDigest = (hash: HashAlgorithm, scope: string | undefined): nodeCrypto.Hash => {
+  const digest = nodeCrypto.createHash(hash);
+  // The scope goes in front with a separator no JSON text starts with, so
+  // (scope "a", value "b") and (scope "a\u0000b", …) can never meet.
+  if (scope !== undefined) digest.update(`${JSON.stringify(scope)}\u0000`);
+  return digest;
+};
+
 /**
  * Base64 digest of the canonical JSON of `value`. With `md5`, object keys are ordered as
  * Powertools orders them, so the digest equals Powertools' for the same value.
@@ -39,13 +51,16 @@ const oneShotHash = (nodeCrypto as Partial<typeof nodeCrypto>).hash;
  * ```
  */
 export const hashValue = (value: unknown, hash: HashAlgorithm, scope?: string): string => {
-  const text = canonicalJson(value, keyOrderOf(hash)) ?? 'null';
-  if (scope === undefined && oneShotHash !== undefined) return oneShotHash(hash, text, 'base64');
-  const digest = nodeCrypto.createHash(hash);
-  // The scope goes in front with a separator no JSON text starts with, so
-  // (scope "a", value "b") and (scope "a\u0000b", …) can never meet.
-  if (scope !== undefined) digest.update(`${JSON.stringify(scope)}\u0000`);
-  return digest.update(text).digest('base64');
+  let digest: nodeCrypto.Hash | undefined;
+  const flush = (chunk: string): void => {
+    digest ??= startDigest(hash, scope);
+    digest.update(chunk);
+  };
+  const rest = writeCanonicalJson(value, keyOrderOf(hash), flush, CHUNK_CHARS) ?? 'null';
+  if (digest === undefined && scope === undefined && oneShotHash !== undefined) {
+    return oneShotHash(hash, rest, 'base64');
+  }
+  return (digest ?? startDigest(hash, scope)).update(rest).digest('base64');
 };
 
 /**

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { canonicalJson, hashValue } from '@oncely/core';
+import { canonicalJson, hashValue } from '@oncely/core/engine';
 import fc from 'fast-check';
 
 const shuffleKeys = (value: unknown, seed: number): unknown => {
@@ -81,6 +81,26 @@ describe('hashValue', () => {
       hashValue(value, 'sha256', 't2'),
     ]);
     expect(hashes.size).toBe(3);
+  });
+
+  it('hashes a payload of many chunks like its whole canonical text, with and without a scope', () => {
+    // About 300 KB: the text reaches the hash in pieces, some of them ending next to multi-byte characters.
+    const lines = Array.from({ length: 3000 }, (_, index) => ({
+      sku: `KB-${index}`,
+      name: index % 3 === 0 ? 'Écran 27" 🖥️' : 'Keyboard\n',
+      quantity: index % 5,
+      unitPriceCents: 499.5 + index,
+    }));
+    const value = { orderId: 'o-1', lines };
+    const digest = (algorithm: string, text: string, scope?: string): string => {
+      const hash = createHash(algorithm);
+      if (scope !== undefined) hash.update(`${JSON.stringify(scope)}\u0000`);
+      return hash.update(text).digest('base64');
+    };
+
+    expect(hashValue(value, 'sha256')).toBe(digest('sha256', canonicalJson(value) ?? ''));
+    expect(hashValue(value, 'sha256', 't1')).toBe(digest('sha256', canonicalJson(value) ?? '', 't1'));
+    expect(hashValue(value, 'md5')).toBe(digest('md5', canonicalJson(value, 'caseInsensitive') ?? ''));
   });
 
   it('matches the Powertools digest (md5, base64 of the deep-sorted JSON) in md5 mode', () => {
