@@ -21,6 +21,19 @@ const unexpected = (dir, file) => {
   return !/^dist\/(?:esm|cjs)\/package\.json$/.test(file);
 };
 
+/** The files a manifest's `exports` (every condition) and `typesVersions` name, without `./`. */
+const mappedFiles = (manifest) => {
+  const targets = [];
+  const walk = (value) => {
+    if (typeof value === 'string') targets.push(value);
+    else if (Array.isArray(value)) value.forEach(walk);
+    else if (value !== null && typeof value === 'object') Object.values(value).forEach(walk);
+  };
+  walk(manifest.exports ?? {});
+  walk(manifest.typesVersions ?? {});
+  return targets.filter((target) => !target.includes('*')).map((target) => target.replace(/^\.\//, ''));
+};
+
 const contentProblems = (dir, manifest) => {
   const problems = [];
   const pack = spawnSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: dir, encoding: 'utf8' });
@@ -31,6 +44,11 @@ const contentProblems = (dir, manifest) => {
   }
   for (const needed of ['LICENSE', 'README.md', 'dist/esm/index.js', 'dist/cjs/index.js']) {
     if (!files.includes(needed)) problems.push(`${needed} is not packed`);
+  }
+  // Every file the exports map and typesVersions point to (the subpaths such as @oncely/core/engine
+  // and @oncely/core/jmespath included), so an entry point never resolves to a file left out.
+  for (const target of new Set(mappedFiles(manifest))) {
+    if (!files.includes(target)) problems.push(`${target} is in package.json's exports but is not packed`);
   }
   if (existsSync(join(dir, 'LICENSE')) && readFileSync(join(dir, 'LICENSE'), 'utf8') !== license) {
     problems.push('LICENSE differs from the root LICENSE');
