@@ -10,7 +10,9 @@
 //     the block is a file in that folder, relative to the page: its relative imports resolve there.
 //   <!-- snippet: skip (why) -->
 //     a deliberately partial fragment; keep these rare and say why.
-// Exits non-zero on any type error, each reported at its line in the markdown file.
+// Every block, skipped or checked elsewhere too, must also set no option by its 0.x name (`keyPath:`,
+// `lease: {`, `http: true`, ...): type errors miss options spread in from a variable.
+// Exits non-zero on any type error or 0.x option, each reported at its line in the markdown file.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -96,6 +98,32 @@ const blocksOf = (page) => {
 rmSync(outDir, { recursive: true, force: true });
 mkdirSync(outDir, { recursive: true });
 
+// Options of oncely 0.x as code sets them, with their 1.0 form (the migration table in the
+// @oncely/core README has the details).
+const oldOptions = [
+  [/\bkeyPath\s*:/, 'keyPath:', "key: 'a.dotted.path' or key: jmespath('...')"],
+  [/\bkeyHeader\s*:/, 'keyHeader:', 'key: { header }'],
+  [/\bvalidatePath\s*:/, 'validatePath:', "validate: 'a.dotted.path' or validate: jmespath('...')"],
+  [/\bjmesPathOptions\s*:/, 'jmesPathOptions:', 'jmespath(expression, { functions })'],
+  [/\blockDurationMs\s*:/, 'lockDurationMs:', 'lock: { durationMs }'],
+  [/\blease\s*:\s*\{/, 'lease: {', 'lock: { durationMs, renew }'],
+  [/\bhttp\s*:\s*true\b/, 'http: true', 'responses: httpResponses'],
+  [/\bwait\s*:\s*true\b/, 'wait: true', 'whenInProgress: { waitMs }'],
+  [/\bmaxWaitMs\s*:/, 'maxWaitMs:', 'whenInProgress: { waitMs }'],
+  [/\bcacheErrors\s*:\s*\[/, 'cacheErrors: [', "cacheErrors: errorNamed('...')"],
+];
+const oldOptionReport = [];
+for (const page of pages) {
+  for (const block of blocksOf(page)) {
+    block.code.split('\n').forEach((text, i) => {
+      for (const [pattern, name, now] of oldOptions) {
+        if (pattern.test(text))
+          oldOptionReport.push(`${page}:${block.line + i}: 0.x option "${name}"; 1.0 writes ${now}`);
+      }
+    });
+  }
+}
+
 const files = new Map(); // temp file -> { block, preambleLines }
 let skipped = 0;
 for (const page of pages) {
@@ -178,7 +206,9 @@ for (const entry of `${run.stdout}${run.stderr}`.split(/\n(?=\S)/)) {
   report.push(`${where}: ${match[4]}`);
 }
 
+report.push(...oldOptionReport);
 console.log(report.join('\n'));
 const checked = files.size;
 console.log(`${checked - failing.size}/${checked} snippets type-check, ${skipped} skipped (${relative(root, outDir)})`);
+if (oldOptionReport.length > 0) console.log(`${oldOptionReport.length} line(s) set an option by its 0.x name`);
 process.exit(run.status === 0 && report.length === 0 ? 0 : 1);
