@@ -1,5 +1,5 @@
 import { type HashAlgorithm, InMemoryStore, silentLogger } from '@oncely/core';
-import { idempotencyKey, isMissingKey, resolveOptions } from '@oncely/core/engine';
+import { idempotencyKey, isDottedPath, isMissingKey, resolveOptions } from '@oncely/core/engine';
 import { jmespath } from '@oncely/core/jmespath';
 import { type Flags, UsageError } from './args.js';
 import { type CliIo, exitCodes } from './io.js';
@@ -8,6 +8,9 @@ import { type CliIo, exitCodes } from './io.js';
  * `oncely key`: the key a payload (JSON on stdin) gets with the handler's options, computed
  * by the same option checks and key derivation as the engine.
  */
+// A dotted path as the `key` option takes it (`lines.0.sku`, `body.order-id`), else JMESPath.
+const keyAt = (path: string) => (isDottedPath(path) ? path : jmespath(path));
+
 export const keyCommand = async (flags: Flags, io: CliIo): Promise<number> => {
   const prefix = flags.prefix;
   if (prefix === undefined)
@@ -22,8 +25,7 @@ export const keyCommand = async (flags: Flags, io: CliIo): Promise<number> => {
     keyPrefix: prefix,
     hash,
     logger: silentLogger,
-    // A dotted path selects what the same JMESPath does, so every --key-path goes through JMESPath.
-    ...(flags['key-path'] !== undefined && { key: jmespath(flags['key-path']) }),
+    ...(flags['key-path'] !== undefined && { key: keyAt(flags['key-path']) }),
     ...(flags['key-header'] !== undefined && { key: { header: flags['key-header'] } }),
     ...(scope !== undefined && { scope: () => scope }),
   });

@@ -1,4 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { makeIdempotent } from '@oncely/core';
 import { DynamoDBStore } from '@oncely/dynamodb';
 import { createTestTable, localClientConfig, localEndpoint, type TestTable } from '@oncely/dynamodb-local';
 import { newOrder, useSharedTable } from '../../dynamodb/test/powertoolsTables';
@@ -35,6 +36,31 @@ describe('oncely key', () => {
 
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('needs "scope"');
+  });
+
+  it('takes --key-path as the key option does: a dotted path with an index or a hyphen, else JMESPath', async () => {
+    const keyPrefix = 'cli-dotted';
+    const handler = makeIdempotent(async (event: { lines: { 'sku-id': string }[] }) => event.lines[0]?.['sku-id'], {
+      store,
+      key: 'lines.0.sku-id',
+      keyPrefix,
+    });
+    await handler({ lines: [{ 'sku-id': 's-1' }] });
+    const payload = '{"lines":[{"sku-id":"s-1"}]}';
+
+    const dotted = await runCli(['key', '--prefix', keyPrefix, '--key-path', 'lines.0.sku-id'], payload);
+    const jmes = await runCli(['key', '--prefix', keyPrefix, '--key-path', 'lines[0]."sku-id"'], payload);
+
+    expect(dotted.code).toBe(0);
+    expect((await store.get(dotted.stdout.trim()))?.data).toBe('"s-1"');
+    expect(jmes.stdout.trim()).toBe(dotted.stdout.trim());
+  });
+
+  it('exits 2 for --key-path and --key-header together', async () => {
+    const run = await runCli(['key', '--prefix', 'p', '--key-path', 'a', '--key-header', 'Idempotency-Key'], '{}');
+
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('not both');
   });
 });
 

@@ -50,7 +50,7 @@ export class IdempotencyAlreadyInProgressError extends IdempotencyError {
 }
 
 /**
- * A replay carries the key of an earlier call but a different value at `validatePath`.
+ * A replay carries the key of an earlier call but a different value at the part `validate` names.
  *
  * @example
  * ```ts

@@ -24,7 +24,7 @@ export interface IdempotencyRecord {
   error?: string | undefined;
   /** Set when the call ran but its result could not be stored: JSON text `{ reason, sizeBytes?, limitBytes? }`. */
   notStored?: string | undefined;
-  /** Hash of the payload part named by `validatePath`. */
+  /** Hash of the payload part named by the `validate` option. */
   validation?: string | undefined;
   /** Token unique to the call that took the lock. */
   owner?: string | undefined;

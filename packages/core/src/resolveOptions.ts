@@ -120,7 +120,7 @@ const parseWaitMs = (value: unknown): number | undefined => {
   if (typeof value === 'object' && value !== null && wait.wait === true) {
     throw new IdempotencyConfigError(
       `Option "whenInProgress" of oncely 0.x renamed in 1.0: { wait: true${wait.maxWaitMs === undefined ? '' : `, maxWaitMs: ${quote(wait.maxWaitMs)}`} } -> ` +
-        `{ waitMs: ${wait.maxWaitMs === undefined ? '10_000' : quote(wait.maxWaitMs)} }.`,
+        `{ waitMs: ${wait.maxWaitMs === undefined ? '10_000' : quote(wait.maxWaitMs)} }. See the migration table in the @oncely/core README.`,
     );
   }
   if (typeof value !== 'object' || value === null || Object.keys(value).some((name) => name !== 'waitMs')) {
@@ -269,7 +269,7 @@ const parseKey = (value: unknown): Pick<ResolvedOptions, 'keySource' | 'selectKe
   }
   const selection = parseSelection('key', value);
   if (selection === undefined) return { keySource: 'the whole payload', selectKey: (payload) => payload };
-  return { keySource: `key ${selection.source}`, selectKey: selection.select };
+  return { keySource: typeof value === 'function' ? 'key()' : `key ${selection.source}`, selectKey: selection.select };
 };
 
 // Users carry POWERTOOLS_IDEMPOTENCY_DISABLED over from Powertools, which reads it with

@@ -33,6 +33,18 @@ export const isPayloadSelector = (value: unknown): value is PayloadSelector =>
 const segment = /^[^\s.()[\]{}|*@&!=<>,:?'"`\\]+$/;
 
 /**
+ * True for what the `key` and `validate` options take as a dotted path (no JMESPath syntax).
+ *
+ * @example
+ * ```ts
+ * isDottedPath('lines.0.sku'); // true
+ * isDottedPath('powertools_json(body).id'); // false
+ * ```
+ */
+export const isDottedPath = (path: string): boolean =>
+  path !== '' && path.split('.').every((name) => segment.test(name));
+
+/**
  * Compiles a dotted path (`'body.orderId'`, `'detail.lines.0.sku'`) into a selector: own
  * properties only, `undefined` where the path leads nowhere. No JMESPath involved.
  *
@@ -42,8 +54,7 @@ const segment = /^[^\s.()[\]{}|*@&!=<>,:?'"`\\]+$/;
  * ```
  */
 export const dottedPath = (option: string, path: string): PayloadSelector => {
-  const names = path.split('.');
-  if (path === '' || !names.every((name) => segment.test(name))) {
+  if (!isDottedPath(path)) {
     const expression = JSON.stringify(path);
     throw new IdempotencyConfigError(
       `Option "${option}" is ${expression}, which is not a dotted path such as "body.orderId". ` +
@@ -51,6 +62,7 @@ export const dottedPath = (option: string, path: string): PayloadSelector => {
         "import { jmespath } from '@oncely/core/jmespath'.",
     );
   }
+  const names = path.split('.');
   const select =
     names.length === 1
       ? (payload: unknown) => child(payload, path)

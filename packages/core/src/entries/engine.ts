@@ -18,4 +18,4 @@ export { canTakeOver, isCompleted, isLockExpired, isRecordExpired, parseRecordSt
 export { resolveOptions } from '../resolveOptions.js';
 export { answerWith } from '../responses.js';
 export { decodeResult, encodeResult } from '../result.js';
-export { payloadSelector } from '../selector.js';
+export { isDottedPath, payloadSelector } from '../selector.js';
