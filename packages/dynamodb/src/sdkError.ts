@@ -1,3 +1,5 @@
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+
 /** The fields of an AWS SDK v3 error that failures are classified by. */
 export interface SdkErrorShape {
   name?: unknown;
@@ -145,3 +147,130 @@ const dnsTemporaryCodes = new Set(['EAI_AGAIN']);
  * ```
  */
 export const isDnsTemporaryFailure = (error: unknown): boolean => hasErrorCode(error, dnsTemporaryCodes);
+
+/**
+ * True for a refused condition on a single-item write: an expected outcome (the key is taken,
+ * the lock is not ours, the version is older), with the stored item when the request asked for
+ * it. By name rather than `instanceof`: the client may come from another copy of the SDK.
+ *
+ * @example
+ * ```ts
+ * if (isConditionalCheckFailed(error)) return decode(error.Item);
+ * ```
+ */
+export const isConditionalCheckFailed = (error: unknown): error is { Item?: Record<string, AttributeValue> } =>
+  errorName(error) === 'ConditionalCheckFailedException';
+
+/**
+ * True for a cancelled transaction, which carries one reason per item.
+ *
+ * @example
+ * ```ts
+ * if (isTransactionCanceled(error)) const reasons = error.CancellationReasons;
+ * ```
+ */
+export const isTransactionCanceled = (
+  error: unknown,
+): error is {
+  CancellationReasons?: { Code?: string; Message?: string; Item?: Record<string, AttributeValue> }[];
+} => errorName(error) === 'TransactionCanceledException';
+
+/**
+ * What an AWS SDK failure means, decided once for the store and the write patterns:
+ * - `conditionalCheckFailed`, `transactionCanceled`: DynamoDB refused a condition; nothing written.
+ * - `configuration`: the client's region, credentials or endpoint is wrong; nothing was sent, and
+ *   retrying does not help.
+ * - `dnsTemporary`: the endpoint did not resolve for now; nothing was sent, a retry may work.
+ * - `throttled`: refused for capacity; not applied.
+ * - `tableNotFound`, `itemTooLarge`, `invalidRequest`, `accessDenied`: DynamoDB refused the request
+ *   as it is; the same request fails the same way.
+ * - `ambiguous`: a 5xx, a timeout, a dropped connection; a write may or may not have been applied.
+ * - `other`: none of these.
+ */
+export type SdkFailure =
+  | { kind: 'conditionalCheckFailed' }
+  | { kind: 'transactionCanceled' }
+  | { kind: 'configuration'; problem: ConfigurationProblem }
+  | { kind: 'dnsTemporary' }
+  | { kind: 'throttled' }
+  | { kind: 'tableNotFound' }
+  | { kind: 'itemTooLarge' }
+  | { kind: 'invalidRequest' }
+  | { kind: 'accessDenied' }
+  | { kind: 'ambiguous' }
+  | { kind: 'other' };
+
+/**
+ * Classifies an AWS SDK failure, in one order for every caller: the refusals DynamoDB names
+ * first, then what kept the request from being sent (configuration, DNS), throttling, the
+ * request refused as it is, and only then an ambiguous answer (a status >= 500 or a dropped
+ * connection), so a named refusal is never mistaken for a write that may have been applied.
+ *
+ * @example
+ * ```ts
+ * classifySdkError(new Error('Region is missing')); // { kind: 'configuration', problem: 'region' }
+ * ```
+ */
+export const classifySdkError = (error: unknown): SdkFailure => {
+  const name = errorName(error);
+  const message = sdkErrorShape(error).message;
+  if (isConditionalCheckFailed(error)) return { kind: 'conditionalCheckFailed' };
+  if (isTransactionCanceled(error)) return { kind: 'transactionCanceled' };
+  const problem = configurationProblem(error);
+  if (problem !== undefined) return { kind: 'configuration', problem };
+  if (isDnsTemporaryFailure(error)) return { kind: 'dnsTemporary' };
+  if (isThrottling(error)) return { kind: 'throttled' };
+  if (name === 'ResourceNotFoundException') return { kind: 'tableNotFound' };
+  if (name === 'ValidationException' && /item size|maximum allowed size/i.test(String(message ?? ''))) {
+    return { kind: 'itemTooLarge' };
+  }
+  if (name === 'ValidationException') return { kind: 'invalidRequest' };
+  if (name === 'AccessDeniedException' || name === 'UnrecognizedClientException') return { kind: 'accessDenied' };
+  if (isAmbiguous(error)) return { kind: 'ambiguous' };
+  return { kind: 'other' };
+};
+
+/**
+ * The failure as `Name: message` (or `Name` alone), for the start of an error message.
+ *
+ * @example
+ * ```ts
+ * describeSdkError({ name: 'ThrottlingException', message: 'Rate exceeded' }); // 'ThrottlingException: Rate exceeded'
+ * ```
+ */
+export const describeSdkError = (error: unknown): string => {
+  const name = errorName(error) || 'Error';
+  const { message } = sdkErrorShape(error);
+  return typeof message === 'string' && message !== '' ? `${name}: ${message}` : name;
+};
+
+/**
+ * What to do about the failures whose advice does not depend on who sent the request (the
+ * store or a write pattern): what to configure, a DNS failure, throttling.
+ *
+ * @example
+ * ```ts
+ * if (failure.kind === 'configuration') return fail(sharedAdvice.configuration[failure.problem], false);
+ * ```
+ */
+export const sharedAdvice = {
+  configuration: {
+    region:
+      'the DynamoDB client has no valid region: set AWS_REGION (Lambda sets it for you) or pass region ' +
+      "to the DynamoDBClient (or in DynamoDBStore's clientConfig); retrying does not help",
+    credentials:
+      'the DynamoDB client found no AWS credentials: on Lambda, give the function an execution role; ' +
+      'elsewhere set AWS_PROFILE or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or pass credentials ' +
+      'to the client; retrying does not help',
+    endpoint:
+      "no DynamoDB answers at the client's endpoint: check the endpoint option of the client (leave it " +
+      "out to use the region's DynamoDB; for DynamoDB Local, check that it runs on that port) and the " +
+      "function's network (in a VPC: a DynamoDB gateway endpoint or a NAT); retrying does not help",
+  } satisfies Record<ConfigurationProblem, string>,
+  dnsTemporary:
+    "the endpoint's host name did not resolve for now, so nothing was sent: retry the call; if it " +
+    "persists, check the client's endpoint and the function's DNS (in a VPC: DNS resolution enabled)",
+  throttled:
+    'the table is throttled and the SDK retries are used up: retry later, switch the table to ' +
+    'on-demand billing or raise its capacity, or give the client a larger maxAttempts',
+} as const;

@@ -9,6 +9,7 @@ import {
   TransactWriteItemsCommand,
 } from '@aws-sdk/client-dynamodb';
 import type { IdempotencyLogger } from '@oncely/core';
+import { isConditionalCheckFailed, isTransactionCanceled } from '../sdkError.js';
 import { EventConflictError, UnexpectedItemError, WriteFailedError } from './errors.js';
 import {
   buildAppendInput,
@@ -20,7 +21,7 @@ import {
   markerKey,
   resolveEventLogOptions,
 } from './eventLogInputs.js';
-import { isConditionalCheckFailed, isTransactionCanceled, toWriteFailedError } from './failures.js';
+import { toWriteFailedError } from './failures.js';
 import { checkKnownKeys, parseName, refuse } from './options.js';
 
 /**

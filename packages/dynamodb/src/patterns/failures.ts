@@ -1,32 +1,5 @@
-import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import { errorName, isAmbiguous, isThrottling, sdkErrorShape } from '../sdkError.js';
+import { classifySdkError, describeSdkError, sharedAdvice } from '../sdkError.js';
 import { WriteFailedError, WritePatternError } from './errors.js';
-
-/**
- * True for a refused condition on a single-item write. By name rather than `instanceof`: the
- * client may come from another copy of the SDK.
- *
- * @example
- * ```ts
- * if (isConditionalCheckFailed(error)) return classify(error.Item);
- * ```
- */
-export const isConditionalCheckFailed = (error: unknown): error is { Item?: Record<string, AttributeValue> } =>
-  errorName(error) === 'ConditionalCheckFailedException';
-
-/**
- * True for a cancelled transaction, which carries one reason per item.
- *
- * @example
- * ```ts
- * if (isTransactionCanceled(error)) const reasons = error.CancellationReasons;
- * ```
- */
-export const isTransactionCanceled = (
-  error: unknown,
-): error is {
-  CancellationReasons?: { Code?: string; Message?: string; Item?: Record<string, AttributeValue> }[];
-} => errorName(error) === 'TransactionCanceledException';
 
 /** Which request failed, for the message. */
 export interface FailureContext {
@@ -43,7 +16,8 @@ export interface FailureContext {
 /**
  * Wraps an AWS SDK failure as a `WriteFailedError` whose message says what happened and what to
  * do, with the original as `cause`; ambiguous failures of writes are marked `maybeApplied`.
- * A `WritePatternError` passes through unchanged.
+ * Classified by `classifySdkError`, as the store's failures are. A `WritePatternError` passes
+ * through unchanged.
  *
  * @example
  * ```ts
@@ -53,37 +27,37 @@ export interface FailureContext {
 export const toWriteFailedError = (error: unknown, context: FailureContext): WritePatternError => {
   if (error instanceof WritePatternError) return error;
   const { operation, tableName, subject, isWrite } = context;
-  const shape = sdkErrorShape(error);
-  const name = errorName(error) || 'Error';
-  const message = typeof shape.message === 'string' && shape.message !== '' ? `: ${shape.message}` : '';
   const where = tableName === undefined ? '' : ` on table "${tableName}"`;
-  const what = `DynamoDB ${operation} of ${subject}${where} failed (${name}${message})`;
-  const ambiguous = isAmbiguous(error);
+  const what = `DynamoDB ${operation} of ${subject}${where} failed (${describeSdkError(error)})`;
   const fail = (advice: string, maybeApplied = false) =>
     new WriteFailedError(`${what}; ${advice}`, { tableName, cause: error, maybeApplied });
 
-  if (ambiguous && isWrite) {
-    return fail(
-      'DynamoDB gave no clear answer, so the write may have been applied; retrying with the same arguments is safe',
-      true,
-    );
+  const failure = classifySdkError(error);
+  switch (failure.kind) {
+    case 'configuration':
+      return fail(sharedAdvice.configuration[failure.problem]);
+    case 'dnsTemporary':
+      return fail(sharedAdvice.dnsTemporary);
+    case 'throttled':
+      return fail(sharedAdvice.throttled);
+    case 'tableNotFound':
+      return fail("the table does not exist: check the table name and the client's region and endpoint");
+    case 'itemTooLarge':
+      return fail('the item is larger than DynamoDB allows (400 KB): store less in it, or store the rest elsewhere');
+    case 'invalidRequest':
+      return fail(
+        "the request does not match the table: check the key and attribute names against the table's key schema",
+      );
+    case 'accessDenied':
+      return fail(`check the function's credentials and grant dynamodb:${operation} on the table`);
+    case 'ambiguous':
+      return isWrite
+        ? fail(
+            'DynamoDB gave no clear answer, so the write may have been applied; retrying with the same arguments is safe',
+            true,
+          )
+        : fail('DynamoDB gave no clear answer; retry');
+    default:
+      return fail('see the cause; retry if the failure was transient');
   }
-  if (ambiguous) return fail('DynamoDB gave no clear answer; retry');
-  if (isThrottling(error)) {
-    return fail(
-      'the table is throttled and the SDK retries are used up: retry later, use on-demand capacity, or raise maxAttempts',
-    );
-  }
-  if (name === 'ResourceNotFoundException') {
-    return fail("the table does not exist: check the table name and the client's region and endpoint");
-  }
-  if (name === 'ValidationException') {
-    return fail(
-      "the request does not match the table: check the key and attribute names against the table's key schema",
-    );
-  }
-  if (name === 'AccessDeniedException' || name === 'UnrecognizedClientException') {
-    return fail(`check the function's credentials and grant dynamodb:${operation} on the table`);
-  }
-  return fail('see the cause; retry if the failure was transient');
 };

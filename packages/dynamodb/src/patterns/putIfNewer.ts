@@ -6,8 +6,9 @@ import {
   type UpdateItemCommandInput,
 } from '@aws-sdk/client-dynamodb';
 import { silentLogger } from '@oncely/core';
+import { isConditionalCheckFailed } from '../sdkError.js';
 import { UnexpectedItemError, WritePatternUsageError } from './errors.js';
-import { isConditionalCheckFailed, toWriteFailedError } from './failures.js';
+import { toWriteFailedError } from './failures.js';
 import { checkAttributeMap, checkKnownKeys, checkWriteTarget, given, parseName, refuse } from './options.js';
 import { describeKey, type ItemKey, type WriteTarget } from './target.js';
 

@@ -7,13 +7,14 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { type IdempotencyLogger, silentLogger } from '@oncely/core';
 import { canonicalJson } from '@oncely/core/engine';
+import { errorName, isTransactionCanceled } from '../sdkError.js';
 import {
   type CancellationReason,
   ClientRequestTokenMismatchError,
   TransactionCanceledError,
   WritePatternUsageError,
 } from './errors.js';
-import { isTransactionCanceled, toWriteFailedError } from './failures.js';
+import { toWriteFailedError } from './failures.js';
 import { checkKnownKeys, given, isPlainObject, parseClient, parseLogger, refuse } from './options.js';
 
 // DynamoDB accepts tokens of 1 to 36 characters, and at most 100 items per transaction.
@@ -181,7 +182,7 @@ export const transactWriteOnce = async (
         { tableName, reasons, cause: error },
       );
     }
-    if ((error as { name?: unknown }).name === 'IdempotentParameterMismatchException') {
+    if (errorName(error) === 'IdempotentParameterMismatchException') {
       throw new ClientRequestTokenMismatchError(
         `${subject} was used within the last 10 minutes for a transaction with other items; nothing was written. ` +
           'Derive the token from everything that makes the intent unique (include the amounts and accounts)',

@@ -1,7 +1,8 @@
 import { type AttributeValue, TransactWriteItemsCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { silentLogger } from '@oncely/core';
+import { isConditionalCheckFailed, isTransactionCanceled } from '../sdkError.js';
 import { ConditionFailedError, TokenSetFullError, UnexpectedItemError, WriteFailedError } from './errors.js';
-import { isConditionalCheckFailed, isTransactionCanceled, toWriteFailedError } from './failures.js';
+import { toWriteFailedError } from './failures.js';
 import {
   checkAttributeMap,
   checkKnownKeys,
