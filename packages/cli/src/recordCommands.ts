@@ -1,4 +1,5 @@
 import type { IdempotencyRecord } from '@oncely/core';
+import { parseRecordStatus } from '@oncely/core/engine';
 import { type Flags, positiveInteger, UsageError } from './args.js';
 import { clip, field, iso, isStuck, recordJson, relative, replayNow } from './format.js';
 import { type CliIo, exitCodes } from './io.js';
@@ -76,9 +77,9 @@ const scanRecords = async function* (source: RecordSource, flags: Flags, io: Cli
 
 /** `oncely list`. */
 export const listCommand = async (source: RecordSource, flags: Flags, io: CliIo) => {
-  const status = flags.status;
-  if (status !== undefined && status !== 'INPROGRESS' && status !== 'COMPLETED') {
-    throw new UsageError(`--status must be INPROGRESS or COMPLETED, got "${status}"`);
+  const status = flags.status === undefined ? undefined : parseRecordStatus(flags.status);
+  if (flags.status !== undefined && status === undefined) {
+    throw new UsageError(`--status must be INPROGRESS or COMPLETED, got "${flags.status}"`);
   }
   const limit = positiveInteger(flags.limit, 'limit');
   const stuckAfterMs = (positiveInteger(flags['stuck-after'], 'stuck-after') ?? DEFAULT_STUCK_AFTER_SEC) * 1000;

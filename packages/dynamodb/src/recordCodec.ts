@@ -1,5 +1,6 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import { IdempotencyPersistenceError, type IdempotencyRecord, type RecordStatus } from '@oncely/core';
+import { IdempotencyPersistenceError, type IdempotencyRecord } from '@oncely/core';
+import { parseRecordStatus } from '@oncely/core/engine';
 import { attributeValueToJson, jsonToAttributeValue } from './attributeValueToJson.js';
 import { compressText, decompressText } from './compression.js';
 import { keyAttributeOf, type PowertoolsFormat, type TableLayout } from './layout.js';
@@ -81,10 +82,6 @@ const notJsonText = (key: string, text: string) =>
     { key, retryable: false },
   );
 
-const statuses: readonly RecordStatus[] = ['INPROGRESS', 'COMPLETED'];
-
-const isStatus = (value: string | undefined): value is RecordStatus => statuses.includes(value as RecordStatus);
-
 const numberOf = (value: AttributeValue | undefined): number | undefined =>
   value?.N === undefined ? undefined : Number(value.N);
 
@@ -103,10 +100,10 @@ export const decodeRecord = (layout: TableLayout, item: Record<string, Attribute
   const { names } = layout;
   const keyAttribute = keyAttributeOf(layout);
   const key = item[keyAttribute]?.S;
-  const status = item[names.status]?.S;
+  const status = parseRecordStatus(item[names.status]?.S);
   const expiresAtSec = numberOf(item[names.expiration]);
   if (key === undefined) throw new TypeError(`item has no string attribute "${keyAttribute}"`);
-  if (!isStatus(status)) throw new TypeError(`item has no "${names.status}" of INPROGRESS or COMPLETED`);
+  if (status === undefined) throw new TypeError(`item has no "${names.status}" of INPROGRESS or COMPLETED`);
   if (expiresAtSec === undefined) throw new TypeError(`item has no number attribute "${names.expiration}"`);
   const data = item[names.data];
   const record: IdempotencyRecord = { key, status, expiresAtSec };

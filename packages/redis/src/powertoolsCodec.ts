@@ -1,7 +1,6 @@
 import type { Completion, IdempotencyRecord } from '@oncely/core';
+import { parseRecordStatus } from '@oncely/core/engine';
 import { recordFields } from './recordCodec.js';
-
-const statuses = new Set(['INPROGRESS', 'COMPLETED']);
 
 // A client may map bulk strings to Buffers (`withTypeMapping`); the record is text either way.
 const text = (value: unknown): string => (Buffer.isBuffer(value) ? value.toString('utf8') : String(value));
@@ -28,13 +27,11 @@ export const decodePowertoolsRecord = (key: string, reply: unknown): Idempotency
   if (reply === null || reply === undefined) return undefined;
   const item: unknown = JSON.parse(text(reply));
   if (!isObject(item)) throw new TypeError('value is not a JSON object');
-  const status = item[recordFields.status];
+  const status = parseRecordStatus(item[recordFields.status]);
   const expiresAtSec = finite(item[recordFields.expiration]);
-  if (typeof status !== 'string' || !statuses.has(status)) {
-    throw new TypeError(`value has no "${recordFields.status}" of INPROGRESS or COMPLETED`);
-  }
+  if (status === undefined) throw new TypeError(`value has no "${recordFields.status}" of INPROGRESS or COMPLETED`);
   if (expiresAtSec === undefined) throw new TypeError(`value has no numeric "${recordFields.expiration}"`);
-  const record: IdempotencyRecord = { key, status: status as IdempotencyRecord['status'], expiresAtSec };
+  const record: IdempotencyRecord = { key, status, expiresAtSec };
   const lockedUntilMs = finite(item[recordFields.inProgressExpiration]);
   if (lockedUntilMs !== undefined) record.lockedUntilMs = lockedUntilMs;
   if (item[recordFields.data] !== undefined) record.data = JSON.stringify(item[recordFields.data]);
