@@ -5,7 +5,7 @@ import type { IdempotencyStore } from './store.js';
 // A waiter reads the record again after a delay proportional to how long it has waited: a call
 // that has run 200 ms is answered within about half of that after it ends, one that has run 5 s
 // is read once a second. A lone waiter (the usual case on Lambda, where concurrent duplicates run
-// in different containers) with a 200 ms holder reads 6 times; with a 10 s holder, 17 times.
+// in different containers) with a 200 ms holder reads 6 times; with a 10 s holder, 20 times.
 const FIRST_READ_MS = 25;
 const MAX_READ_INTERVAL_MS = 1000;
 const LONE_WAITER_RATIO = 0.5;
