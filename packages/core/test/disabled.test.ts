@@ -1,4 +1,5 @@
-import { InMemoryStore, makeIdempotent, resolveOptions } from '@oncely/core';
+import { InMemoryStore, makeIdempotent } from '@oncely/core';
+import { resolveOptions } from '@oncely/core/engine';
 import { FaultyStore } from '@oncely/core/testing';
 import { recordingLogger } from './fixtures.js';
 

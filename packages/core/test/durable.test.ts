@@ -1,10 +1,5 @@
-import {
-  getIdempotencyToken,
-  IdempotencyAlreadyInProgressError,
-  InMemoryStore,
-  type LambdaContextLike,
-  makeIdempotent,
-} from '@oncely/core';
+import { getIdempotencyToken, IdempotencyAlreadyInProgressError, InMemoryStore, makeIdempotent } from '@oncely/core';
+import type { LambdaContextLike } from '@oncely/core/engine';
 import { deferred, lambdaContext } from './fixtures.js';
 
 /**
@@ -45,7 +40,7 @@ const orderWorkflow = () => {
       if (context.durableExecutionMode !== 'ReplayMode') await suspend.promise;
       return { orderId: event.orderId, status: 'shipped' };
     },
-    { store, keyPath: 'orderId', keyPrefix: 'orders' },
+    { store, key: 'orderId', keyPrefix: 'orders' },
   );
   return { handler, runs, store };
 };
@@ -59,7 +54,7 @@ describe('a durable execution context', () => {
         const token = getIdempotencyToken(context);
         lockedUntilMs = token && (await store.get(token.key))?.lockedUntilMs;
       },
-      { store, keyPath: 'orderId', keyPrefix: 'deadline' },
+      { store, key: 'orderId', keyPrefix: 'deadline' },
     );
     const startedMs = Date.now();
 
@@ -77,7 +72,7 @@ describe('a durable execution context', () => {
         lockedUntilMs = (await store.get(getIdempotencyToken(_context)?.key ?? ''))?.lockedUntilMs;
         return order.orderId;
       },
-      { store, keyPath: 'orderId', keyPrefix: 'first-arg', payloadArgument: 1 },
+      { store, key: 'orderId', keyPrefix: 'first-arg', payloadArgument: 1 },
     );
 
     await process(durableContext({ remainingMs: 5_000 }), { orderId: 'o-1' });

@@ -1,4 +1,5 @@
-import { IdempotencyAlreadyInProgressError, type IdempotencyStore, InMemoryStore, idempotencyKey } from '@oncely/core';
+import { IdempotencyAlreadyInProgressError, type IdempotencyStore, InMemoryStore } from '@oncely/core';
+import { idempotencyKey } from '@oncely/core/engine';
 import { deferred, lambdaContext, recordingLogger } from './fixtures.js';
 import type { FrontDoor } from './frontDoors.js';
 
@@ -55,7 +56,7 @@ export const describeEdges = (
           store,
           keyPrefix: 'short-ttl-lease',
           expiresAfterSeconds: 1,
-          lease: { durationMs: 600 },
+          lock: { durationMs: 600 },
         });
         const first = handler({ id: 1 }, lambdaContext({ remainingMs: 10_000 }));
         await call.started.promise;
@@ -75,7 +76,7 @@ export const describeEdges = (
       it('holds its lock as a renewed lease for as long as it runs', async () => {
         const store = makeStore();
         const call = held();
-        const handler = wrap(call.fn, { store, keyPrefix: 'no-context', lockDurationMs: 500 });
+        const handler = wrap(call.fn, { store, keyPrefix: 'no-context', lock: { durationMs: 500 } });
         const first = handler({ id: 1 });
         await call.started.promise;
         // Three lock durations later the first call still runs; a fixed lock would have ended.

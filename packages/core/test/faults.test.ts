@@ -183,7 +183,7 @@ describe('a lease confirmed after a slow lock write', () => {
         await gate.promise;
         return 'done';
       },
-      { store, keyPrefix: 'slow-lock', lease: { durationMs: 300 } },
+      { store, keyPrefix: 'slow-lock', lock: { durationMs: 300 } },
     );
     const first = handler({ id: 1 }, lambdaContext());
     await started.promise;

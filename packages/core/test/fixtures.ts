@@ -1,4 +1,4 @@
-import type { LambdaContextLike } from '@oncely/core';
+import type { LambdaContextLike } from '@oncely/core/engine';
 
 /** A Lambda context whose remaining time counts down from `remainingMs` in real time. */
 export const lambdaContext = ({

@@ -5,8 +5,9 @@ import {
   type IdempotencyStore,
   IdempotencyValidationError,
   InMemoryStore,
-  idempotencyKey,
 } from '@oncely/core';
+import { idempotencyKey } from '@oncely/core/engine';
+import { jmespath } from '@oncely/core/jmespath';
 import { deferred, lambdaContext, orderEvent, recordingLogger } from './fixtures.js';
 import type { FrontDoor, Handler } from './frontDoors.js';
 
@@ -33,7 +34,7 @@ export const describeFrontDoorBehaviour = (
     describe('first call', () => {
       it('runs the handler and returns its result', async () => {
         const { fn, calls } = counting();
-        const handler = wrap(fn, { store: makeStore(), keyPath: 'body.orderId' });
+        const handler = wrap(fn, { store: makeStore(), key: 'body.orderId' });
 
         const result = await handler(orderEvent({ orderId: 'o-1', amount: 5 }), lambdaContext());
 
@@ -43,7 +44,7 @@ export const describeFrontDoorBehaviour = (
 
       it('leaves a completed record with the result', async () => {
         const store = makeStore();
-        const handler = wrap(counting().fn, { store, keyPath: 'body.orderId', keyPrefix: 'p' });
+        const handler = wrap(counting().fn, { store, key: 'body.orderId', keyPrefix: 'p' });
 
         await handler(orderEvent({ orderId: 'o-1', amount: 5 }), lambdaContext());
 
@@ -55,7 +56,7 @@ export const describeFrontDoorBehaviour = (
     describe('replay', () => {
       it('returns the stored result without running the handler again', async () => {
         const { fn, calls } = counting();
-        const handler = wrap(fn, { store: makeStore(), keyPath: 'body.orderId' });
+        const handler = wrap(fn, { store: makeStore(), key: 'body.orderId' });
         await handler(orderEvent({ orderId: 'o-1', amount: 5 }), lambdaContext());
 
         const replayed = await handler(orderEvent({ orderId: 'o-1', amount: 5 }), lambdaContext());
@@ -66,7 +67,7 @@ export const describeFrontDoorBehaviour = (
 
       it('runs again for another key', async () => {
         const { fn, calls } = counting();
-        const handler = wrap(fn, { store: makeStore(), keyPath: 'body.orderId' });
+        const handler = wrap(fn, { store: makeStore(), key: 'body.orderId' });
 
         await handler(orderEvent({ orderId: 'o-1', amount: 5 }), lambdaContext());
         await handler(orderEvent({ orderId: 'o-2', amount: 5 }), lambdaContext());
@@ -84,7 +85,7 @@ export const describeFrontDoorBehaviour = (
         ['an empty array', []],
       ])('replays %s as itself', async (_name, value) => {
         const { fn, calls } = counting(() => value);
-        const handler = wrap(fn, { store: makeStore(), keyPath: 'body.orderId' });
+        const handler = wrap(fn, { store: makeStore(), key: 'body.orderId' });
         const first = await handler(orderEvent({ orderId: 'o-1' }));
 
         const replayed = await handler(orderEvent({ orderId: 'o-1' }));
@@ -105,7 +106,7 @@ export const describeFrontDoorBehaviour = (
       it('passes the stored result through onReplay', async () => {
         const handler = wrap(counting().fn, {
           store: makeStore(),
-          keyPath: 'body.orderId',
+          key: 'body.orderId',
           onReplay: (response, record) => ({ ...(response as object), replayedFrom: record.status }),
         });
         await handler(orderEvent({ orderId: 'o-1', amount: 5 }));
@@ -136,7 +137,7 @@ export const describeFrontDoorBehaviour = (
             if (attempts === 1) throw new Error('card declined');
             return 'captured';
           },
-          { store: makeStore(), keyPath: 'body.orderId' },
+          { store: makeStore(), key: 'body.orderId' },
         );
 
         await expect(handler(orderEvent({ orderId: 'o-1' }))).rejects.toThrow('card declined');
@@ -155,7 +156,7 @@ export const describeFrontDoorBehaviour = (
             await gate.promise;
             return 'first';
           },
-          { store: makeStore(), keyPath: 'body.orderId', keyPrefix: 'pay' },
+          { store: makeStore(), key: 'body.orderId', keyPrefix: 'pay' },
         );
         const first = handler(orderEvent({ orderId: 'o-1' }), lambdaContext());
         await started.promise;
@@ -163,12 +164,12 @@ export const describeFrontDoorBehaviour = (
         const second = handler(orderEvent({ orderId: 'o-1' }), lambdaContext());
 
         await expect(second).rejects.toThrow(IdempotencyAlreadyInProgressError);
-        await expect(second).rejects.toThrow(/key "pay#.*" is already in progress.*whenInProgress: \{ wait: true \}/);
+        await expect(second).rejects.toThrow(/key "pay#.*" is already in progress.*whenInProgress: \{ waitMs \}/);
         gate.resolve();
         expect(await first).toBe('first');
       });
 
-      it('waits for the running call and returns its result with whenInProgress wait', async () => {
+      it('waits for the running call and returns its result with whenInProgress { waitMs }', async () => {
         const gate = deferred();
         const started = deferred();
         let runs = 0;
@@ -179,7 +180,7 @@ export const describeFrontDoorBehaviour = (
             await gate.promise;
             return { n: runs };
           },
-          { store: makeStore(), keyPath: 'body.orderId', whenInProgress: { wait: true, maxWaitMs: 5000 } },
+          { store: makeStore(), key: 'body.orderId', whenInProgress: { waitMs: 5000 } },
         );
         const first = handler(orderEvent({ orderId: 'o-1' }), lambdaContext());
         await started.promise;
@@ -191,7 +192,7 @@ export const describeFrontDoorBehaviour = (
         expect(runs).toBe(1);
       });
 
-      it('gives up waiting after maxWaitMs with IdempotencyAlreadyInProgressError', async () => {
+      it('gives up waiting after whenInProgress.waitMs with IdempotencyAlreadyInProgressError', async () => {
         const gate = deferred();
         const started = deferred();
         const handler = wrap(
@@ -201,13 +202,15 @@ export const describeFrontDoorBehaviour = (
           },
           {
             store: makeStore(),
-            whenInProgress: { wait: true, maxWaitMs: 150 },
+            whenInProgress: { waitMs: 150 },
           },
         );
         const first = handler({ id: 1 }, lambdaContext());
         await started.promise;
 
-        await expect(handler({ id: 1 }, lambdaContext())).rejects.toThrow(/did not finish within maxWaitMs/);
+        await expect(handler({ id: 1 }, lambdaContext())).rejects.toThrow(
+          /did not finish within whenInProgress.waitMs/,
+        );
         gate.resolve();
         await first;
       });
@@ -231,22 +234,22 @@ export const describeFrontDoorBehaviour = (
       it('rejects a replay whose validated value differs, without returning the stored result', async () => {
         const handler = wrap(counting().fn, {
           store: makeStore(),
-          keyPath: 'body.orderId',
-          validatePath: 'body.amount',
+          key: 'body.orderId',
+          validate: 'body.amount',
         });
         await handler(orderEvent({ orderId: 'o-1', amount: 5 }));
 
         const tampered = handler(orderEvent({ orderId: 'o-1', amount: 500 }));
 
         await expect(tampered).rejects.toThrow(IdempotencyValidationError);
-        await expect(tampered).rejects.toThrow(/validatePath/);
+        await expect(tampered).rejects.toThrow(/validated part \(validate\)/);
       });
 
       it('replays when the validated value is the same', async () => {
         const handler = wrap(counting().fn, {
           store: makeStore(),
-          keyPath: 'body.orderId',
-          validatePath: 'body.amount',
+          key: 'body.orderId',
+          validate: 'body.amount',
         });
         await handler(orderEvent({ orderId: 'o-1', amount: 5, note: 'a' }));
 
@@ -263,10 +266,10 @@ export const describeFrontDoorBehaviour = (
         'throws IdempotencyKeyError by default when the key is %s, without running the handler',
         async (_name, body) => {
           const { fn, calls } = counting();
-          const handler = wrap(fn, { store: makeStore(), keyPath: 'body.orderId' });
+          const handler = wrap(fn, { store: makeStore(), key: 'body.orderId' });
 
           await expect(handler(orderEvent(body))).rejects.toThrow(IdempotencyKeyError);
-          await expect(handler(orderEvent(body))).rejects.toThrow(/keyPath "body.orderId" selected/);
+          await expect(handler(orderEvent(body))).rejects.toThrow(/key "body.orderId" selected/);
           expect(calls).toHaveLength(0);
         },
       );
@@ -274,7 +277,7 @@ export const describeFrontDoorBehaviour = (
       it('runs without idempotency, with a warning, when requireKey is false', async () => {
         const { fn, calls } = counting(() => 'ran');
         const logger = recordingLogger();
-        const handler = wrap(fn, { store: makeStore(), keyPath: 'body.orderId', requireKey: false, logger });
+        const handler = wrap(fn, { store: makeStore(), key: 'body.orderId', requireKey: false, logger });
 
         await handler(orderEvent({}));
         await handler(orderEvent({}));
@@ -283,9 +286,9 @@ export const describeFrontDoorBehaviour = (
         expect(logger.lines.filter((line) => line.level === 'warn')).toHaveLength(2);
       });
 
-      it('names the string-body mistake: a keyPath into an API Gateway body that is still JSON text', async () => {
+      it('names the string-body mistake: a key path into an API Gateway body that is still JSON text', async () => {
         const { fn, calls } = counting();
-        const handler = wrap(fn, { store: makeStore(), keyPath: 'body.orderId' });
+        const handler = wrap(fn, { store: makeStore(), key: 'body.orderId' });
 
         const rawEvent = { body: JSON.stringify({ orderId: 'o-1', amount: 5 }) };
 
@@ -294,7 +297,7 @@ export const describeFrontDoorBehaviour = (
       });
 
       it('throws IdempotencyKeyError when a JMESPath function fails on the payload', async () => {
-        const handler = wrap(counting().fn, { store: makeStore(), keyPath: 'powertools_json(body).orderId' });
+        const handler = wrap(counting().fn, { store: makeStore(), key: jmespath('powertools_json(body).orderId') });
 
         await expect(handler({ body: 42 })).rejects.toThrow(IdempotencyKeyError);
       });

@@ -1,4 +1,5 @@
-import { IdempotencyConfigError, InMemoryStore, idempotencyKey, idempotent, makeIdempotent } from '@oncely/core';
+import { IdempotencyConfigError, InMemoryStore, idempotent, makeIdempotent } from '@oncely/core';
+import { idempotencyKey } from '@oncely/core/engine';
 import { FaultyStore } from '@oncely/core/testing';
 import { lambdaContext, recordingLogger } from './fixtures.js';
 
@@ -41,7 +42,7 @@ describe('logging', () => {
         if (event.fail) throw new Error('declined');
         return { card: event.card };
       },
-      { store, logger, keyPath: 'card' },
+      { store, logger, key: 'card' },
     );
 
     await handler({ card: secret }, lambdaContext());
@@ -85,7 +86,7 @@ describe('default logger', () => {
         if (event.fail) throw new Error('boom');
         return event.id;
       },
-      { store, keyPath: 'id', requireKey: false },
+      { store, key: 'id', requireKey: false },
     );
 
     await handler({ id: 1 }, lambdaContext()); // debug lines only

@@ -1,6 +1,8 @@
 import {
   type DecisionEvent,
+  errorNamed,
   getIdempotencyToken,
+  httpResponses,
   IdempotencyAlreadyInProgressError,
   IdempotencyConfigError,
   type IdempotencyOptions,
@@ -8,6 +10,7 @@ import {
   InMemoryStore,
   ReplayedError,
 } from '@oncely/core';
+import { jmespath } from '@oncely/core/jmespath';
 import { FaultyStore } from '@oncely/core/testing';
 import { deferred, lambdaContext } from './fixtures.js';
 import type { FrontDoor } from './frontDoors.js';
@@ -43,9 +46,9 @@ export const describePolicies = (
   describe.each(doors)('policies through %s', (_door, wrap) => {
     const httpOptions = (extra: Partial<IdempotencyOptions> = {}): IdempotencyOptions => ({
       store: makeStore(),
-      http: true,
-      keyPath: 'powertools_json(body).paymentId',
-      validatePath: 'powertools_json(body).amount',
+      responses: httpResponses,
+      key: jmespath('powertools_json(body).paymentId'),
+      validate: jmespath('powertools_json(body).amount'),
       ...extra,
     });
 
@@ -62,14 +65,14 @@ export const describePolicies = (
             await gate.promise;
             return 'slow';
           },
-          { store, keyPrefix: 'slow', onDecision, whenInProgress: { wait: true, maxWaitMs: 5000 } },
+          { store, keyPrefix: 'slow', onDecision, whenInProgress: { waitMs: 5000 } },
         );
         const strict = wrap(async () => 'ok', { store, keyPrefix: 'slow', onDecision });
         const validated = wrap(async () => 'v', {
           store,
           keyPrefix: 'v',
-          keyPath: 'id',
-          validatePath: 'amount',
+          key: 'id',
+          validate: 'amount',
           onDecision,
         });
 
@@ -111,7 +114,7 @@ export const describePolicies = (
           {
             store,
             keyPrefix: 'z',
-            lease: { durationMs: 300, renew: false },
+            lock: { durationMs: 300, renew: false },
             onDecision: (event) => events.push(event),
           },
         );
@@ -233,17 +236,23 @@ export const describePolicies = (
             runs += 1;
             return { statusCode: 201, body: String(runs) };
           },
-          { store: makeStore(), keyHeader: 'Idempotency-Key', http: true, scope: false, ...options },
+          {
+            store: makeStore(),
+            key: { header: 'Idempotency-Key' },
+            responses: httpResponses,
+            scope: false,
+            ...options,
+          },
         );
         return { handler, runs: () => runs };
       };
 
       it('refuses to build without a scope: a client-chosen key must not reach another tenant', () => {
-        expect(() => wrap(async () => 1, { store: makeStore(), keyHeader: 'Idempotency-Key' })).toThrow(
+        expect(() => wrap(async () => 1, { store: makeStore(), key: { header: 'Idempotency-Key' } })).toThrow(
           IdempotencyConfigError,
         );
-        expect(() => wrap(async () => 1, { store: makeStore(), keyHeader: 'Idempotency-Key' })).toThrow(
-          /keyHeader.*needs "scope".*scope: false/s,
+        expect(() => wrap(async () => 1, { store: makeStore(), key: { header: 'Idempotency-Key' } })).toThrow(
+          /key: \{ header \}.*needs "scope".*scope: false/s,
         );
       });
 
@@ -307,7 +316,7 @@ export const describePolicies = (
           {
             store,
             keyPrefix: 'tenants',
-            keyPath: 'powertools_json(body).orderId',
+            key: jmespath('powertools_json(body).orderId'),
             scope: (event: unknown) => (event as { headers: Record<string, string> }).headers['x-tenant'],
           },
         );
@@ -352,14 +361,14 @@ export const describePolicies = (
         expect(runs).toBe(1);
       });
 
-      it('accepts a list of error names', async () => {
+      it('accepts errorNamed(...) to replay errors by name', async () => {
         let runs = 0;
         const handler = wrap(
           async () => {
             runs += 1;
             throw new CardDeclined('declined');
           },
-          { store: makeStore(), cacheErrors: ['CardDeclined'] },
+          { store: makeStore(), cacheErrors: errorNamed('CardDeclined') },
         );
 
         await handler({ id: 1 }, lambdaContext()).catch(() => {});
@@ -376,7 +385,7 @@ export const describePolicies = (
             if (runs === 1) throw new Error('timeout talking to the bank');
             return 'captured';
           },
-          { store: makeStore(), cacheErrors: ['CardDeclined'] },
+          { store: makeStore(), cacheErrors: errorNamed('CardDeclined') },
         );
 
         await expect(handler({ id: 1 }, lambdaContext())).rejects.toThrow('timeout talking to the bank');
@@ -399,7 +408,7 @@ export const describePolicies = (
             await gate.promise;
             return 'long job done';
           },
-          { store, lease },
+          { store, lock: lease },
         );
         const first = handler({ id: 1 }, lambdaContext({ remainingMs: 600_000 }));
         await started.promise;
@@ -422,7 +431,7 @@ export const describePolicies = (
             await new Promise((resolve) => setTimeout(resolve, 250));
             return 'ok';
           },
-          { store, lease: { durationMs: 150 } },
+          { store, lock: { durationMs: 150 } },
         );
         await handler({ id: 1 }, lambdaContext());
         const renewals = store.calls.extend;
@@ -444,7 +453,7 @@ export const describePolicies = (
             started.resolve();
             return gate.promise;
           },
-          { store, keyPrefix: 'f', lease: { durationMs: 400, renew: false } },
+          { store, keyPrefix: 'f', lock: { durationMs: 400, renew: false } },
         );
         const frozenCall = frozen({ id: 1 }, lambdaContext({ remainingMs: 600_000 })).catch(() => {});
         const retry = wrap(async () => 'recovered', { store, keyPrefix: 'f' });

@@ -25,7 +25,7 @@ export const guardedCharge = (store: IdempotencyStore, keyPrefix: string) => {
       runs.push(getIdempotencyToken(context) as IdempotencyToken);
       return { charged: event.orderId, run: runs.length };
     },
-    { store, keyPath: 'orderId', keyPrefix, onDecision: ({ decision }) => decisions.push(decision) },
+    { store, key: 'orderId', keyPrefix, onDecision: ({ decision }) => decisions.push(decision) },
   );
   return { handler, runs, decisions };
 };

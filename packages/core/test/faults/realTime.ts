@@ -1,4 +1,4 @@
-import type { LambdaContextLike } from '@oncely/core';
+import type { LambdaContextLike } from '@oncely/core/engine';
 
 // Fault scenarios run against real servers and real timeouts, so their clock is the real one.
 

@@ -73,7 +73,7 @@ export const runSoak = async (
       await sleep(Math.floor(random() * 5));
       return expected(event.id);
     },
-    { store: stores.store, keyPath: 'id', keyPrefix: 'soak' },
+    { store: stores.store, key: 'id', keyPrefix: 'soak' },
   );
   const ids = Array.from({ length: plan.payloads }, (_, id) => id);
   const deliveries = shuffled(

@@ -46,11 +46,11 @@ export const runZombie = async <Extra extends object = object>(setup: ZombieSetu
       await waitFor;
       return { by, ...((await setup.finish?.(token)) as Extra) };
     };
-  const options = { keyPath: 'orderId', keyPrefix: 'zombie' };
+  const options = { key: 'orderId', keyPrefix: 'zombie' };
   const callA = makeIdempotent(charge('A', aMayFinish), {
     ...options,
     store: setup.proxied,
-    lease: { durationMs: setup.leaseMs },
+    lock: { durationMs: setup.leaseMs },
     onDecision: ({ decision }) => decisionsOfA.push(decision),
   });
   const callB = makeIdempotent(charge('B'), { ...options, store: setup.direct });

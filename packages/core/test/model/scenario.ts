@@ -1,4 +1,4 @@
-import { getIdempotencyToken, type IdempotencyStore, InMemoryStore, makeIdempotent } from '@oncely/core';
+import { errorNamed, getIdempotencyToken, type IdempotencyStore, InMemoryStore, makeIdempotent } from '@oncely/core';
 import fc from 'fast-check';
 // The fault proxy's seeded PRNG, so the engine's jitter replays with the scenario.
 import { mulberry32 } from '../../../dynamodb-local/src/faultProxyRules.js';
@@ -7,9 +7,9 @@ import { type HandlerOutcome, Model, type PlannedCall } from './model.js';
 
 /** How one container (one wrapper instance, one process) is configured. */
 export interface ContainerPlan {
-  readonly lease: { durationMs: number } | undefined;
-  readonly lockDurationMs: number;
-  readonly maxWaitMs: number | undefined;
+  /** A lease for every call; without one, a call with a Lambda context locks until its deadline, one without holds a 60 s lease. */
+  readonly lock: { durationMs: number } | undefined;
+  readonly waitMs: number | undefined;
   readonly localCache: boolean;
 }
 
@@ -36,7 +36,7 @@ export interface Scenario {
 
 /**
  * `all`: every call shape of issue 13. `lambda`: every call has a Lambda context and no
- * container holds a lease, so a lock always lasts until the Lambda's deadline (no renewals).
+ * container sets a lock, so a lock always lasts until the Lambda's deadline (no renewals).
  */
 export type Profile = 'all' | 'lambda';
 
@@ -70,9 +70,8 @@ export const scenarioArb = (profile: Profile): fc.Arbitrary<Scenario> =>
       expiresAfterSeconds: fc.integer({ min: 1, max: 4 }),
       containers: fc.array(
         fc.record({
-          lease: fc.option(fc.record({ durationMs: fc.integer({ min: 150, max: 1500 }) }), { nil: undefined }),
-          lockDurationMs: fc.integer({ min: 200, max: 3000 }),
-          maxWaitMs: fc.option(fc.integer({ min: 100, max: 3000 }), { nil: undefined }),
+          lock: fc.option(fc.record({ durationMs: fc.integer({ min: 150, max: 3000 }) }), { nil: undefined }),
+          waitMs: fc.option(fc.integer({ min: 100, max: 3000 }), { nil: undefined }),
           localCache: fc.boolean(),
         }),
         { minLength: 1, maxLength: 3 },
@@ -96,7 +95,7 @@ export const scenarioArb = (profile: Profile): fc.Arbitrary<Scenario> =>
 
 const inLambda = (scenario: Scenario): Scenario => ({
   ...scenario,
-  containers: scenario.containers.map((container) => ({ ...container, lease: undefined })),
+  containers: scenario.containers.map((container) => ({ ...container, lock: undefined })),
   calls: scenario.calls.map((call) => ({ ...call, remainingMs: call.remainingMs ?? 3000 })),
 });
 
@@ -177,11 +176,10 @@ const drive = async (scenario: Scenario, inner: IdempotencyStore): Promise<Model
       keyPrefix: 'model',
       key: (event: ModelEvent) => event.key,
       expiresAfterSeconds: scenario.expiresAfterSeconds,
-      lockDurationMs: container.lockDurationMs,
-      ...(container.lease && { lease: container.lease }),
-      ...(container.maxWaitMs !== undefined && { whenInProgress: { wait: true, maxWaitMs: container.maxWaitMs } }),
+      ...(container.lock && { lock: container.lock }),
+      ...(container.waitMs !== undefined && { whenInProgress: { waitMs: container.waitMs } }),
       localCache: container.localCache && { maxEntries: 16 },
-      cacheErrors: ['CachedFailure'],
+      cacheErrors: errorNamed('CachedFailure'),
       logger: {
         debug: () => {},
         info: () => {},
