@@ -1,4 +1,14 @@
-import { type IdempotencyOptions, InMemoryStore, idempotent, makeIdempotent } from '@oncely/core';
+import {
+  errorNamed,
+  httpResponses,
+  type IdempotencyOptions,
+  type IdempotencyRecord,
+  InMemoryStore,
+  idempotent,
+  makeIdempotent,
+} from '@oncely/core';
+import { jmespath } from '@oncely/core/jmespath';
+import { idempotency } from '@oncely/middy';
 
 // Type-level tests. Jest runs this file transpiled only; `npx tsc -p tsconfig.test.json` (CI) checks
 // it, and fails on a wrong case that compiles, since its `@ts-expect-error` is then unused. The
@@ -31,7 +41,16 @@ describe('payloadArgument in the types', () => {
         seen.push(event);
         return event.detail.orderId;
       },
-      scope: (event) => event.detail.tenant,
+      scope: (event, context) => {
+        typeIs<typeof event, OrderEvent>(true);
+        typeIs<typeof context, unknown>(true);
+        return event.detail.tenant;
+      },
+      onReplay: (response, record) => {
+        typeIs<typeof response, string>(true);
+        typeIs<typeof record, IdempotencyRecord>(true);
+        return response;
+      },
     });
 
     await handle({ detail: { orderId: 'o-1', tenant: 'acme' } });
@@ -49,7 +68,10 @@ describe('payloadArgument in the types', () => {
         seen.push(payload);
         return [payload.tenant, payload.number];
       },
-      scope: (payload) => payload.tenant,
+      scope: (payload) => {
+        typeIs<typeof payload, Invoice>(true);
+        return payload.tenant;
+      },
       onReplay: (response) => {
         typeIs<typeof response, string>(true);
         return response;
@@ -83,7 +105,52 @@ describe('payloadArgument in the types', () => {
   });
 });
 
+describe('the key option in the types', () => {
+  it('accepts each form of key and validate, and the grouped options', () => {
+    const store = new InMemoryStore();
+    const handler = async (event: OrderEvent) => event.detail.orderId;
+    const options: IdempotencyOptions<OrderEvent, string>[] = [
+      { store, key: 'detail.orderId', validate: 'detail.tenant' },
+      { store, key: jmespath('detail.orderId'), validate: jmespath('detail.tenant') },
+      { store, key: { header: 'Idempotency-Key' }, scope: (event) => event.detail.tenant },
+      { store, key: { header: 'Idempotency-Key' }, scope: false },
+      { store, key: (event) => [event.detail.tenant, event.detail.orderId], validate: (event) => event.detail.tenant },
+      { store, whenInProgress: 'throw', lock: { durationMs: 30_000 } },
+      { store, whenInProgress: { waitMs: 10_000 }, lock: { durationMs: 300, renew: false } },
+      { store, cacheErrors: errorNamed('CardDeclined'), responses: httpResponses },
+      { store, cacheErrors: (error) => error instanceof RangeError },
+    ];
+
+    const wrapped = options.map((each, index) => makeIdempotent(handler, { ...each, keyPrefix: `types-${index}` }));
+
+    expect(wrapped).toHaveLength(options.length);
+  });
+});
+
 // Never called: each `@ts-expect-error` must meet a type error, or tsc fails.
+export const wrongOptionShapes = (store: InMemoryStore): IdempotencyOptions<OrderEvent>[] => [
+  // @ts-expect-error a number is no key
+  { store, key: 42 },
+  // @ts-expect-error a header key names its header as a string
+  { store, key: { header: 42 } },
+  // @ts-expect-error the 0.x wait mode is { waitMs } in 1.0
+  { store, whenInProgress: { wait: true } },
+  // @ts-expect-error cacheErrors is a predicate, such as errorNamed('A')
+  { store, cacheErrors: ['A'] },
+  // @ts-expect-error a lock names its durationMs
+  { store, lock: { renew: false } },
+  // @ts-expect-error renew is a boolean
+  { store, lock: { durationMs: 500, renew: 'no' } },
+  // @ts-expect-error http: true is responses: httpResponses in 1.0
+  { store, http: true },
+  // @ts-expect-error keyPath is key in 1.0
+  { store, keyPath: 'detail.orderId' },
+  // @ts-expect-error responses answers replays and errors
+  { store, responses: { replay: (result: unknown) => result } },
+  // @ts-expect-error key reads the payload as typed
+  { store, key: (event) => event.detail.missing },
+];
+
 export const wrongCases = (store: InMemoryStore): unknown[] => [
   makeIdempotent(async (to: Mailer, sent: Invoice) => to.send(sent), {
     store,
@@ -165,3 +232,33 @@ export const wrongDecoratorCases = (store: InMemoryStore) =>
       return event;
     }
   };
+
+describe('the Middy middleware in the types', () => {
+  it('types key, scope and onReplay from its type arguments', () => {
+    const middleware = idempotency<OrderEvent, string>({
+      store: new InMemoryStore(),
+      keyPrefix: 'middy-types',
+      key: (event) => {
+        typeIs<typeof event, OrderEvent>(true);
+        return event.detail.orderId;
+      },
+      scope: (event) => {
+        typeIs<typeof event, OrderEvent>(true);
+        return event.detail.tenant;
+      },
+      onReplay: (response) => {
+        typeIs<typeof response, string>(true);
+        return response;
+      },
+    });
+
+    expect(typeof middleware.before).toBe('function');
+  });
+});
+
+export const wrongMiddyCases = (store: InMemoryStore): unknown[] => [
+  // @ts-expect-error with type arguments, key reads the event as declared
+  idempotency<OrderEvent, string>({ store, key: (event) => event.detail.missing }),
+  // @ts-expect-error onReplay must give back the response type
+  idempotency<OrderEvent, string>({ store, onReplay: () => 42 }),
+];
