@@ -200,7 +200,7 @@ describe('key as a function', () => {
     expect(runs()).toBe(0);
   });
 
-  // keySource names a function `key()`, as ResolvedOptions documents: "key key()" doubles the option's name.
+  // Once: the option's name is not repeated ("key key()").
   it('names the function key() in messages', async () => {
     const { handler } = counted({ key: () => undefined });
 
