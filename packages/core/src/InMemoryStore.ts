@@ -33,6 +33,9 @@ export class InMemoryStore implements IdempotencyStore {
       lockedUntilMs: lock.lockedUntilMs,
       validation: lock.validation,
       owner: lock.owner,
+      data: undefined,
+      error: undefined,
+      notStored: undefined,
     });
     return { acquired: true };
   }
@@ -40,11 +43,14 @@ export class InMemoryStore implements IdempotencyStore {
   async complete(completion: Completion): Promise<FencedOutcome> {
     const existing = this.#records.get(completion.key);
     if (existing?.owner !== completion.owner) return 'lock-lost';
+    // Every record is written with all its fields in one order, so all share one hidden class.
     this.#records.set(completion.key, {
-      ...existing,
+      key: existing.key,
       status: 'COMPLETED',
       expiresAtSec: completion.expiresAtSec,
       lockedUntilMs: undefined,
+      validation: existing.validation,
+      owner: existing.owner,
       data: completion.data,
       error: completion.error,
       notStored: completion.notStored,
