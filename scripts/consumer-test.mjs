@@ -3,7 +3,10 @@
 // work tree, type-checks that app under `node16` (CommonJS), `nodenext` (ESM) and `bundler` without
 // `skipLibCheck`, bundles it with esbuild to ESM and to CommonJS, and runs the bundles against
 // DynamoDB Local: the first call runs the handler, a replay in a fresh process returns the stored
-// result. Then type-checks again with @middy/core 6. Exits non-zero with the failing step's output
+// result. The app imports the subpaths @oncely/core/engine (the wrapper's record is found by the
+// key idempotencyKey derives) and @oncely/core/jmespath (the Middy handler's key), and builds its
+// handlers with the 1.0 options, so the bundles check them at load. Then type-checks again with
+// @middy/core 6. Exits non-zero with the failing step's output
 // on any problem. About 45 s; `ONCELY_CONSUMER_KEEP=1` keeps the temporary folder.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -150,7 +153,8 @@ export const charge = (order: Order): Receipt => ({
 writeApp(
   'src/wrapper.ts',
   `
-import { type LambdaContextLike, makeIdempotent } from '@oncely/core';
+import { errorNamed, makeIdempotent } from '@oncely/core';
+import type { LambdaContextLike } from '@oncely/core/engine';
 import { charge, type Order, type Receipt, runs, store } from './store.js';
 
 export const handler = makeIdempotent(
@@ -158,7 +162,14 @@ export const handler = makeIdempotent(
     runs.wrapper += 1;
     return charge(order);
   },
-  { store, keyPath: 'orderId', validatePath: 'amount', keyPrefix: 'consumer-wrapper' },
+  {
+    store,
+    key: 'orderId',
+    validate: 'amount',
+    keyPrefix: 'consumer-wrapper',
+    whenInProgress: { waitMs: 5_000 },
+    cacheErrors: errorNamed('CardDeclined'),
+  },
 );
 `,
 );
@@ -166,6 +177,7 @@ writeApp(
   'src/middy.ts',
   `
 import type { Context } from 'aws-lambda';
+import { jmespath } from '@oncely/core/jmespath';
 import { idempotency } from '@oncely/middy';
 import { charge, type Order, type Receipt, runs, store } from './store.js';
 
@@ -178,7 +190,7 @@ export const middyHandler = async (order: Order, context: Context): Promise<Rece
     chain = middy(async (event: Order): Promise<Receipt> => {
       runs.middy += 1;
       return charge(event);
-    }).use(idempotency({ store, keyPath: 'orderId', keyPrefix: 'consumer-middy' }));
+    }).use(idempotency({ store, key: jmespath('orderId'), keyPrefix: 'consumer-middy' }));
   }
   return chain(order, context);
 };
@@ -187,23 +199,39 @@ export const middyHandler = async (order: Order, context: Context): Promise<Rece
 writeApp(
   'src/redis.ts',
   `
-import { makeIdempotent } from '@oncely/core';
+import { httpResponses, makeIdempotent } from '@oncely/core';
 import { RedisStore } from '@oncely/redis';
 import { createClient } from '@redis/client';
 
 // Built, never connected: the app checks that the types fit and that the bundle loads.
 export const redisClient = createClient({ url: 'redis://127.0.0.1:6379', commandOptions: { timeout: 1_000 } });
 export const redisStore = new RedisStore({ client: redisClient, keyPrefix: 'consumer:' });
-export const redisHandler = makeIdempotent(async (event: { id: string }) => event.id, {
+// An HTTP handler keyed on the client's header; never called.
+const echo = async (request: { headers: Record<string, string>; body: string }) => ({ statusCode: 200, body: request.body });
+export const redisHandler = makeIdempotent(echo, {
   store: redisStore,
-  keyPath: 'id',
+  key: { header: 'Idempotency-Key' },
+  scope: false,
   keyPrefix: 'consumer-redis',
+  lock: { durationMs: 10_000, renew: true },
+  responses: httpResponses,
 });
+`,
+);
+writeApp(
+  'src/engine.ts',
+  `
+import { idempotencyKey } from '@oncely/core/engine';
+import { store } from './store.js';
+
+/** The wrapper's record of an order, found by the key the engine entry point derives. */
+export const wrapperRecord = (orderId: string) => store.get(idempotencyKey('consumer-wrapper', orderId, 'sha256'));
 `,
 );
 writeApp(
   'src/index.ts',
   `
+export { wrapperRecord } from './engine.js';
 export { middyHandler } from './middy.js';
 export { redisHandler, redisStore } from './redis.js';
 export { createTable, runs } from './store.js';
@@ -213,6 +241,7 @@ export { handler } from './wrapper.js';
 writeApp(
   'src/aws.ts',
   `
+export { wrapperRecord } from './engine.js';
 export { middyHandler } from './middy.js';
 export { createTable, runs } from './store.js';
 export { handler } from './wrapper.js';
@@ -309,7 +338,8 @@ const context = { functionName: 'consumer', awsRequestId: 'req-' + phase, getRem
 if ('redisStore' in app && app.redisStore.constructor.name !== 'RedisStore') throw new Error('redisStore is not a RedisStore');
 if (phase === 'first') await app.createTable();
 const result = await app[handlerName]({ orderId: 'order-1', amount: 42 }, context);
-process.stdout.write(JSON.stringify({ result, runs: app.runs }));
+const record = handlerName === 'handler' ? await app.wrapperRecord('order-1') : undefined;
+process.stdout.write(JSON.stringify({ result, runs: app.runs, recordStatus: record?.status }));
 process.exit(0); // the DynamoDB client keeps sockets open
 `,
 );
@@ -343,6 +373,9 @@ try {
       };
       const first = invoke('first');
       if (first.runs[counter] !== 1) fail(`${bundle.name} ${handlerName}: the first call did not run the handler`);
+      if (handlerName === 'handler' && first.recordStatus !== 'COMPLETED') {
+        fail(`${bundle.name} ${handlerName}: no completed record under the key idempotencyKey derives`);
+      }
       const replay = invoke('replay');
       if (replay.runs[counter] !== 0) fail(`${bundle.name} ${handlerName}: the replay ran the handler again`);
       if (JSON.stringify(replay.result) !== JSON.stringify(first.result)) {
