@@ -24,8 +24,8 @@ export interface CachedResult {
  */
 export class LocalCache {
   readonly #entries = new Map<string, CachedResult>();
-  // Parsed results of entries replayed at least once: copying one is about four times cheaper
-  // than parsing its text again (128 KB of order lines: 0.15 ms against 0.6 ms).
+  // Parsed results of entries replayed at least once: copying one is about ten times cheaper
+  // than parsing its text again (128 KB of order lines: 0.03 ms against 0.4 ms).
   readonly #parsed = new WeakMap<CachedResult, unknown>();
   readonly #maxEntries: number;
   readonly #maxBytes: number;
