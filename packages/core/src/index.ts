@@ -24,6 +24,13 @@ export type { IdempotencyRecord, RecordStatus } from './record.js';
 export type { Responses } from './responses.js';
 export { httpResponses } from './responses.js';
 export type { PayloadSelector } from './selector.js';
-export type { AcquireResult, Completion, FencedOutcome, IdempotencyStore, LockRequest } from './store.js';
+export type {
+  AcquireResult,
+  Completion,
+  FencedOutcome,
+  IdempotencyStore,
+  LockRequest,
+  StoreOperation,
+} from './store.js';
 export type { IdempotencyToken } from './token.js';
 export { getIdempotencyToken } from './token.js';

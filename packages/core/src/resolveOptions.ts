@@ -129,11 +129,20 @@ const parseWaitMs = (value: unknown): number | undefined => {
   return parseWhole('whenInProgress.waitMs', wait.waitMs, 10_000, 'milliseconds', MAX_LAMBDA_MS);
 };
 
+// A misspelt field would silently leave the lock or cache at its default.
+const checkFields = (option: string, value: object, fields: readonly string[], allowed: string): void => {
+  const unknown = Object.keys(value).find((name) => !fields.includes(name));
+  if (unknown !== undefined) {
+    throw new IdempotencyConfigError(`Option "${option}" has the unknown field "${unknown}"; ${allowed}.`);
+  }
+};
+
 const parseLocalCache = (value: unknown): ResolvedOptions['localCache'] => {
   if (value === undefined || value === false) return undefined;
   if (typeof value !== 'object' || value === null) {
     return fail('localCache', value, 'use false or { maxEntries, maxBytes }');
   }
+  checkFields('localCache', value, ['maxEntries', 'maxBytes'], 'use false or { maxEntries, maxBytes }');
   const limits = value as { maxEntries?: unknown; maxBytes?: unknown };
   return Object.freeze({
     maxEntries: parseWhole('localCache.maxEntries', limits.maxEntries, 256, 'entries', 1_000_000),
@@ -144,6 +153,7 @@ const parseLocalCache = (value: unknown): ResolvedOptions['localCache'] => {
 const parseLock = (value: unknown): ResolvedOptions['lock'] => {
   if (value === undefined) return undefined;
   if (typeof value !== 'object' || value === null) return fail('lock', value, 'use { durationMs, renew }');
+  checkFields('lock', value, ['durationMs', 'renew'], 'use { durationMs, renew }');
   const lock = value as Partial<Record<keyof LockOptions, unknown>>;
   const range = `use a whole number of milliseconds from ${MIN_LOCK_MS} to ${MAX_LAMBDA_MS}`;
   if (lock.durationMs === undefined) return fail('lock.durationMs', undefined, range);

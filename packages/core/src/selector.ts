@@ -54,6 +54,11 @@ export const isDottedPath = (path: string): boolean =>
  * ```
  */
 export const dottedPath = (option: string, path: string): PayloadSelector => {
+  if (path.split('.').includes('')) {
+    throw new IdempotencyConfigError(
+      `Option "${option}" is ${JSON.stringify(path)}, which has an empty segment; write the path as "body.orderId".`,
+    );
+  }
   if (!isDottedPath(path)) {
     const expression = JSON.stringify(path);
     throw new IdempotencyConfigError(

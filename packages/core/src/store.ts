@@ -71,3 +71,6 @@ export interface IdempotencyStore {
   extend(key: string, owner: string, lockedUntilMs: number, expiresAtSec: number): Promise<FencedOutcome>;
   get(key: string): Promise<IdempotencyRecord | undefined>;
 }
+
+/** The operations of an `IdempotencyStore`, for messages and fault rules. */
+export type StoreOperation = keyof IdempotencyStore;

@@ -87,25 +87,25 @@ describe('key as a dotted path', () => {
     );
   });
 
-  it.each([
-    'powertools_json(body).id',
-    'a[0]',
-    'a | b',
-    'a.*',
-    'a[?b == `1`].c',
-    '@',
-    "'literal'",
-    'a b',
-    'a..b',
-    'a.',
-    '',
-  ])('rejects %j as no dotted path, pointing to jmespath()', (path) => {
-    const build = () => resolveOptions({ store, key: path });
+  it.each(['powertools_json(body).id', 'a[0]', 'a | b', 'a.*', 'a[?b == `1`].c', '@', "'literal'", 'a b'])(
+    'rejects %j as no dotted path, pointing to jmespath()',
+    (path) => {
+      const build = () => resolveOptions({ store, key: path });
 
-    expect(build).toThrow(IdempotencyConfigError);
-    expect(build).toThrow(
-      `Option "key" is ${JSON.stringify(path)}, which is not a dotted path such as "body.orderId". ` +
-        `For a JMESPath expression use key: jmespath(${JSON.stringify(path)}) with import { jmespath } from '@oncely/core/jmespath'.`,
+      expect(build).toThrow(IdempotencyConfigError);
+      expect(build).toThrow(
+        `Option "key" is ${JSON.stringify(path)}, which is not a dotted path such as "body.orderId". ` +
+          `For a JMESPath expression use key: jmespath(${JSON.stringify(path)}) with import { jmespath } from '@oncely/core/jmespath'.`,
+      );
+    },
+  );
+});
+
+// No JMESPath expression has an empty segment either: pointing to jmespath() would not help.
+describe.each(['a..b', 'a.', '.a', ''])('key %j', (path) => {
+  it('is rejected as a path with an empty segment', () => {
+    expect(() => resolveOptions({ store, key: path })).toThrow(
+      `Option "key" is ${JSON.stringify(path)}, which has an empty segment; write the path as "body.orderId".`,
     );
   });
 });

@@ -93,6 +93,17 @@ describe('options checked when the wrapper is built', () => {
       /Option "responses" is an object; use httpResponses/,
     ],
     ['responses given as true', { store, responses: true }, /Option "responses" is true; use httpResponses/],
+    // A misspelt field would silently change what the lock or cache does.
+    [
+      'a misspelt lock field',
+      { store, lock: { durationMs: 500, renw: false } },
+      /Option "lock" has the unknown field "renw"; use \{ durationMs, renew \}/,
+    ],
+    [
+      'a misspelt localCache field',
+      { store, localCache: { maxEntrie: 5 } },
+      /Option "localCache" has the unknown field "maxEntrie"; use false or \{ maxEntries, maxBytes \}/,
+    ],
     [
       'an unknown option',
       { store, keypath: 'a' },

@@ -13,6 +13,7 @@ import type {
   IdempotencyRecord,
   IdempotencyStore,
   LockRequest,
+  StoreOperation,
 } from '@oncely/core';
 import { type IdempotencyError, IdempotencyPersistenceError, isIdempotencyError } from '@oncely/core';
 import {
@@ -24,7 +25,7 @@ import {
 } from './commandInputs.js';
 import type { TableLayout } from './layout.js';
 import { type DynamoDBStoreOptions, resolveStoreOptions } from './options.js';
-import { type StoreOperation, toPersistenceError } from './persistenceError.js';
+import { toPersistenceError } from './persistenceError.js';
 import { decodeRecord } from './recordCodec.js';
 import { isConditionalCheckFailed } from './sdkError.js';
 

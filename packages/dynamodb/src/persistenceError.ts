@@ -1,9 +1,6 @@
-import { IdempotencyPersistenceError } from '@oncely/core';
+import { IdempotencyPersistenceError, type StoreOperation } from '@oncely/core';
 import { MAX_ITEM_BYTES } from './itemSize.js';
 import { classifySdkError, describeSdkError, sharedAdvice } from './sdkError.js';
-
-/** The store operation a failure happened in, for messages. */
-export type StoreOperation = 'acquire' | 'complete' | 'release' | 'extend' | 'get';
 
 interface FailureContext {
   operation: StoreOperation;

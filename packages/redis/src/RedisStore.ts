@@ -5,6 +5,7 @@ import type {
   IdempotencyRecord,
   IdempotencyStore,
   LockRequest,
+  StoreOperation,
 } from '@oncely/core';
 import { IdempotencyPersistenceError } from '@oncely/core';
 import {
@@ -13,7 +14,7 @@ import {
   type RedisStoreOptions,
   resolveStoreOptions,
 } from './options.js';
-import { replyCode, type StoreOperation, toPersistenceError } from './persistenceError.js';
+import { replyCode, toPersistenceError } from './persistenceError.js';
 import { type RecordFormat, recordFormat } from './recordFormat.js';
 import type { Script } from './scripts.js';
 

@@ -1,7 +1,4 @@
-import { IdempotencyPersistenceError } from '@oncely/core';
-
-/** The store operation a failure happened in, for messages. */
-export type StoreOperation = 'acquire' | 'complete' | 'release' | 'extend' | 'get';
+import { IdempotencyPersistenceError, type StoreOperation } from '@oncely/core';
 
 interface FailureContext {
   operation: StoreOperation;

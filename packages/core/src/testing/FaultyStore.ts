@@ -1,8 +1,12 @@
 import type { IdempotencyRecord } from '../record.js';
-import type { AcquireResult, Completion, FencedOutcome, IdempotencyStore, LockRequest } from '../store.js';
-
-/** A store operation a fault can target. */
-export type StoreOperation = 'acquire' | 'complete' | 'release' | 'extend' | 'get';
+import type {
+  AcquireResult,
+  Completion,
+  FencedOutcome,
+  IdempotencyStore,
+  LockRequest,
+  StoreOperation,
+} from '../store.js';
 
 /**
  * A fault for calls of one operation.
