@@ -9,6 +9,17 @@ const describeMaterial = (material: unknown): string => {
   return Array.isArray(material) ? 'an array of nulls' : 'an empty object';
 };
 
+// What to look at depends on how the key is selected: a client's header, a function, or a path.
+const missingKeyAdvice = (keySource: string): string => {
+  const header = /^header "(.*)"$/.exec(keySource)?.[1];
+  if (header !== undefined) return `Send the ${header} header with each request`;
+  if (keySource === 'key()') return 'Send the key; check what key() returns for such payloads';
+  return (
+    "Send the key; check the path (an API Gateway body is a JSON string: use key: jmespath('powertools_json(body).orderId') " +
+    'or parse the body first)'
+  );
+};
+
 /** What a call is known by, computed once before the handler runs. */
 export interface CallIdentity {
   readonly key: string;
@@ -39,8 +50,7 @@ export const identifyCall = (
     if (options.requireKey) {
       throw new IdempotencyKeyError(
         `The payload of ${keyPrefix} has no idempotency key: ${options.keySource} selected ${describeMaterial(material)}. ` +
-          "Send the key; check the path (an API Gateway body is a JSON string: use key: jmespath('powertools_json(body).orderId') " +
-          'or parse the body first); or set requireKey: false to run such calls without idempotency.',
+          `${missingKeyAdvice(options.keySource)}; or set requireKey: false to run such calls without idempotency.`,
       );
     }
     options.logger.warn(

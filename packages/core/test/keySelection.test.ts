@@ -151,6 +151,14 @@ describe('key: { header }', () => {
     expect(runs()).toBe(0);
   });
 
+  it('tells the client side to send the header, not to check a path', async () => {
+    const { handler } = counted(headerKey);
+    const failure = handler({ headers: {} }, lambdaContext());
+
+    await expect(failure).rejects.toThrow(/Send the Idempotency-Key header with each request/);
+    await expect(failure).rejects.not.toThrow(/check the path/);
+  });
+
   it('needs a scope, or scope: false asked for explicitly', () => {
     const build = () => resolveOptions({ store, key: { header: 'Idempotency-Key' } });
 
@@ -205,6 +213,7 @@ describe('key as a function', () => {
     const { handler } = counted({ key: () => undefined });
 
     await expect(handler({}, lambdaContext())).rejects.toThrow(/has no idempotency key: key\(\) selected nothing/);
+    await expect(handler({}, lambdaContext())).rejects.toThrow(/check what key\(\) returns for such payloads/);
   });
 });
 
