@@ -122,8 +122,19 @@ export const describePolicies = (
 
         const late = zombie({ id: 1 }, lambdaContext());
         await started.promise;
-        await new Promise((resolve) => setTimeout(resolve, 400));
-        await successor({ id: 1 }, lambdaContext());
+        // The successor is refused until the zombie's 300 ms lock ends (later on a loaded machine,
+        // where a fixed 400 ms sleep was flaky), then takes the key over.
+        for (;;) {
+          const taken = await successor({ id: 1 }, lambdaContext()).then(
+            () => true,
+            (error: unknown) => {
+              if (!(error instanceof IdempotencyAlreadyInProgressError)) throw error;
+              return false;
+            },
+          );
+          if (taken) break;
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        }
         gate.resolve();
 
         await expect(late).resolves.toBe('A');
