@@ -1,4 +1,5 @@
-import type { IdempotencyRecord, RecordStatus } from '@oncely/core';
+import type { IdempotencyRecord } from '@oncely/core';
+import { parseRecordStatus } from '@oncely/core/engine';
 
 /**
  * Names of the record's fields in its Redis hash: the Powertools attribute names (plus `owner`
@@ -19,10 +20,6 @@ export const recordFields = Object.freeze({
   error: 'error',
   notStored: 'result_not_stored',
 });
-
-const statuses: readonly RecordStatus[] = ['INPROGRESS', 'COMPLETED'];
-
-const isStatus = (value: string | undefined): value is RecordStatus => statuses.includes(value as RecordStatus);
 
 // A client may map bulk strings to Buffers (`withTypeMapping`); the record is text either way.
 const text = (value: unknown): string => (Buffer.isBuffer(value) ? value.toString('utf8') : String(value));
@@ -58,9 +55,9 @@ const numberOf = (value: string | undefined): number | undefined => {
 export const decodeRecord = (key: string, flat: readonly string[]): IdempotencyRecord => {
   const fields = new Map<string, string>();
   for (let i = 0; i + 1 < flat.length; i += 2) fields.set(flat[i] as string, flat[i + 1] as string);
-  const status = fields.get(recordFields.status);
+  const status = parseRecordStatus(fields.get(recordFields.status));
   const expiresAtSec = numberOf(fields.get(recordFields.expiration));
-  if (!isStatus(status)) throw new TypeError(`hash has no "${recordFields.status}" of INPROGRESS or COMPLETED`);
+  if (status === undefined) throw new TypeError(`hash has no "${recordFields.status}" of INPROGRESS or COMPLETED`);
   if (expiresAtSec === undefined) throw new TypeError(`hash has no numeric "${recordFields.expiration}"`);
   const record: IdempotencyRecord = { key, status, expiresAtSec };
   const lockedUntilMs = numberOf(fields.get(recordFields.inProgressExpiration));
