@@ -1,6 +1,8 @@
 import { canTakeOver, type IdempotencyRecord } from './record.js';
 import type { AcquireResult, Completion, FencedOutcome, IdempotencyStore, LockRequest } from './store.js';
 
+const ACQUIRED: AcquireResult = Object.freeze({ acquired: true });
+
 /**
  * An `IdempotencyStore` in the process's memory, with the same semantics as the DynamoDB
  * store: conditional acquire, owner-fenced complete and release, expiry. For unit tests and
@@ -37,7 +39,7 @@ export class InMemoryStore implements IdempotencyStore {
       error: undefined,
       notStored: undefined,
     });
-    return { acquired: true };
+    return ACQUIRED;
   }
 
   async complete(completion: Completion): Promise<FencedOutcome> {

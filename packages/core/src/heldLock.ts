@@ -80,11 +80,10 @@ export const holdLock = (
 ): HeldLock => {
   const { key, owner, validation, startedMs, expiresAtSec, lockedUntilMs, hardDeadlineMs } = taken;
   const unbind = bindIdempotencyToken(context, { key, owner });
-  const held = { key, owner, validation, startedMs, expiresAtSec };
   if (lease === undefined || !lease.renew) {
     // A lease that is not renewed ends at its first term, however long the Lambda may run.
     const untilMs = lease === undefined ? (hardDeadlineMs ?? lockedUntilMs) : lockedUntilMs;
-    return { ...held, heldUntilMs: () => untilMs, end: unbind };
+    return { key, owner, validation, startedMs, expiresAtSec, heldUntilMs: () => untilMs, end: unbind };
   }
   const renewal = new LeaseRenewal(
     { key, owner, untilMs: lockedUntilMs, hardDeadlineMs, expiresAtSec },
@@ -94,7 +93,11 @@ export const holdLock = (
     access.clock,
   );
   return {
-    ...held,
+    key,
+    owner,
+    validation,
+    startedMs,
+    expiresAtSec,
     heldUntilMs: () => renewal.untilMs,
     end: () => {
       renewal.stop();

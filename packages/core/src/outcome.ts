@@ -52,13 +52,13 @@ const tryToStore = async (
 ): Promise<Decision | NotStored> => {
   const { localCache } = options;
   const what = 'result' in outcome ? 'result' : 'error';
-  const base = { key: lock.key, owner: lock.owner, expiresAtSec };
+  const { key, owner } = lock;
   let completion: Completion;
   try {
     completion =
       'result' in outcome
-        ? { ...base, data: encodeResult(outcome.result) }
-        : { ...base, error: encodeError(outcome.error) };
+        ? { key, owner, expiresAtSec, data: encodeResult(outcome.result), error: undefined }
+        : { key, owner, expiresAtSec, data: undefined, error: encodeError(outcome.error) };
   } catch (error) {
     return { reason: clip(`the ${what} is not JSON-serialisable (${(error as Error).message})`) };
   }
