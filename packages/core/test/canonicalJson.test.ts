@@ -169,6 +169,63 @@ describe('canonicalJson against a reference', () => {
     );
   });
 
+  // The text is written as UTF-8 bytes into a reused buffer and hashed from there: any string
+  // (full Unicode, lone surrogates) and number must give the reference's text and digest.
+  const anyText = fc.oneof(fc.string({ unit: 'binary' }), fc.string({ unit: 'grapheme' }), fc.string());
+  const anyJson = fc.letrec((tie) => ({
+    value: fc.oneof(
+      { depthSize: 'small' },
+      anyText,
+      fc.double({ noNaN: true, noDefaultInfinity: true }),
+      fc.integer(),
+      fc.maxSafeInteger(),
+      fc.boolean(),
+      fc.constant(null),
+      fc.array(tie('value'), { maxLength: 5 }),
+      fc.dictionary(anyText, tie('value'), { maxKeys: 5 }),
+    ),
+  })).value;
+
+  it('writes and hashes any JSON value as the reference text, Unicode and numbers included', () => {
+    fc.assert(
+      fc.property(anyJson, (value) => {
+        const text = JSON.stringify(reference(value));
+        expect(canonicalJson(value)).toBe(text);
+        expect(hashValue(value, 'sha256')).toBe(createHash('sha256').update(text).digest('base64'));
+        const insensitive = JSON.stringify(reference(value, lowerFirst));
+        expect(hashValue(value, 'md5', 's')).toBe(
+          createHash('md5').update('"s"\u0000').update(insensitive).digest('base64'),
+        );
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('hashes a payload past the 64 KB buffer with multi-byte characters across its edges', () => {
+    const big = {
+      a: 'é'.repeat(40_000),
+      b: '🖥'.repeat(30_000),
+      c: 'x\ud800y'.repeat(20_000),
+      d: Array.from({ length: 5000 }, (_, i) => ({ n: -i * 1.5, s: `ü${i}`, m: -i })),
+    };
+    const text = JSON.stringify(reference(big));
+
+    expect(canonicalJson(big)).toBe(text);
+    expect(hashValue(big, 'sha256')).toBe(createHash('sha256').update(text).digest('base64'));
+    expect(hashValue(big, 'sha256', 'x')).toBe(createHash('sha256').update('"x"\u0000').update(text).digest('base64'));
+  });
+
+  it.each([
+    [-0, '0'],
+    [2 ** 53 - 1, '9007199254740991'],
+    [-(2 ** 53 - 1), '-9007199254740991'],
+    [1e21, '1e+21'],
+    [0.1, '0.1'],
+    ['\ufeffa', '"\ufeffa"'],
+  ])('writes %p as JSON.stringify does', (value, text) => {
+    expect(canonicalJson(value)).toBe(text);
+  });
+
   it('sorts each record of an array whose records share keys in different orders', () => {
     const lines = [
       { b: 1, a: 2 },
