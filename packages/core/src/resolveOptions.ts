@@ -2,53 +2,11 @@ import { IdempotencyConfigError } from './errors.js';
 import { readKeyHeader } from './http.js';
 import type { HashAlgorithm } from './key.js';
 import { consoleLogger, type IdempotencyLogger } from './logger.js';
+import { checkOptionNames, quote } from './optionNames.js';
 import type { IdempotencyOptions, LockOptions, ResolvedOptions } from './options.js';
 import type { Responses } from './responses.js';
 import { dottedPath, isPayloadSelector } from './selector.js';
 import type { IdempotencyStore } from './store.js';
-
-const knownOptions = [
-  'store',
-  'key',
-  'validate',
-  'expiresAfterSeconds',
-  'whenInProgress',
-  'lock',
-  'localCache',
-  'requireKey',
-  'hash',
-  'keyPrefix',
-  'scope',
-  'onReplay',
-  'logger',
-  'payloadArgument',
-  'responses',
-  'onDecision',
-  'cacheErrors',
-];
-const known = new Set(knownOptions);
-
-const quote = (value: unknown): string => JSON.stringify(value) ?? String(value);
-
-// The options of 0.x that API 1.0 renamed or regrouped, with the new form of the value given.
-const renamed: Record<string, (value: unknown) => string> = {
-  keyPath: (path) =>
-    typeof path === 'string' && /^[\w$-]+(\.[\w$-]+)*$/.test(path)
-      ? `key: ${quote(path)} (a dotted path)`
-      : `key: jmespath(${quote(path)}) with import { jmespath } from '@oncely/core/jmespath'`,
-  keyHeader: (header) => `key: { header: ${quote(header)} }`,
-  validatePath: (path) =>
-    typeof path === 'string' && /^[\w$-]+(\.[\w$-]+)*$/.test(path)
-      ? `validate: ${quote(path)} (a dotted path)`
-      : `validate: jmespath(${quote(path)}) with import { jmespath } from '@oncely/core/jmespath'`,
-  jmesPathOptions: () => 'jmespath(expression, { functions }) for key or validate',
-  lockDurationMs: (ms) => `lock: { durationMs: ${quote(ms)} }`,
-  lease: (lease) => {
-    const { durationMs, renew } = (typeof lease === 'object' && lease !== null ? lease : {}) as Record<string, unknown>;
-    return `lock: { durationMs: ${quote(durationMs)}${renew === false ? ', renew: false' : ''} }`;
-  },
-  http: () => "responses: httpResponses with import { httpResponses } from '@oncely/core'",
-};
 
 const fail = (option: string, value: unknown, allowed: string): never => {
   throw new IdempotencyConfigError(`Option "${option}" is ${describe(value)}; ${allowed}.`);
@@ -59,23 +17,6 @@ const describe = (value: unknown): string => {
   if (typeof value === 'function') return 'a function';
   if (value === null || typeof value !== 'object') return String(value);
   return Array.isArray(value) ? 'an array' : 'an object';
-};
-
-const checkNames = (input: Record<string, unknown>): void => {
-  const names = Object.keys(input);
-  const old = names.filter((name) => Object.hasOwn(renamed, name));
-  if (old.length > 0) {
-    const advice = old.map((name) => `"${name}" -> ${renamed[name]?.(input[name])}`).join('; ');
-    throw new IdempotencyConfigError(
-      `Option${old.length > 1 ? 's' : ''} of oncely 0.x renamed in 1.0: ${advice}. See the migration table in the @oncely/core README.`,
-    );
-  }
-  const unknown = names.filter((name) => !known.has(name));
-  if (unknown.length > 0) {
-    throw new IdempotencyConfigError(
-      `Unknown option${unknown.length > 1 ? 's' : ''} ${unknown.map((n) => `"${n}"`).join(', ')}; known options: ${knownOptions.join(', ')}.`,
-    );
-  }
 };
 
 const parseStore = (value: unknown): IdempotencyStore => {
@@ -304,7 +245,7 @@ export const resolveOptions = (
     return fail('options', options, 'pass an options object with at least { store }');
   }
   const input = options as unknown as Record<string, unknown>;
-  checkNames(input);
+  checkOptionNames(input);
   return Object.freeze({
     store: parseStore(input.store),
     ...parseKey(input.key),
