@@ -1,5 +1,7 @@
 import * as nodeCrypto from 'node:crypto';
-import { hasSymbolKey, isPlainObject, type KeyOrder, writeCanonicalJson } from './canonicalJson.js';
+import { writeCanonicalJson } from './canonicalJson.js';
+import type { KeyOrder } from './keyShapes.js';
+import { hasSymbolKey, isPlainObject } from './unrepresentable.js';
 
 /** Hash used for keys and validation values. `md5` gives keys identical to Powertools'. */
 export type HashAlgorithm = 'sha256' | 'md5';
