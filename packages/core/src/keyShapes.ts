@@ -55,6 +55,8 @@ const enumerationOrder = (sorted: readonly string[]): string[] => {
 export interface Shape {
   readonly keys: readonly string[];
   readonly ordered: readonly string[];
+  /** Where each key of `ordered` is in `keys` (and in `Object.values`). */
+  readonly positions: readonly number[];
   /** As UTF-8. */
   readonly openings: readonly Uint8Array[];
 }
@@ -80,7 +82,8 @@ const newShape = (keys: readonly string[], codeUnit: boolean): Shape => {
     }
   }
   const openings = ordered.map((key, index) => toUtf8.encode(`${index === 0 ? '{' : ','}${quote(key)}:`));
-  return { keys: keys.slice(), ordered, openings };
+  const positions = ordered.map((key) => keys.indexOf(key));
+  return { keys: keys.slice(), ordered, positions, openings };
 };
 
 /** The shape of an object with these keys (as Object.keys lists them) in this key order. */

@@ -130,6 +130,30 @@ describe('canonicalJson edge keys', () => {
 
     expect(canonicalJson(value)).toBe(JSON.stringify(value));
   });
+
+  it('pairs each key with its own value when a getter deletes a later key while it is read', () => {
+    const value: Record<string, unknown> = { c: 3 };
+    Object.defineProperty(value, 'a', {
+      enumerable: true,
+      get: () => {
+        delete value.b;
+        return 1;
+      },
+    });
+    value.b = 2;
+
+    expect(canonicalJson(value)).toBe('{"a":1,"c":3}');
+  });
+
+  it('writes values by key in canonical order for objects of one shape listed in different orders', () => {
+    const value = [
+      { z: 1, a: 'x', m: [2] },
+      { a: 'y', m: [3], z: 4 },
+      { m: [5], z: 6, a: 'w' },
+    ];
+
+    expect(canonicalJson(value)).toBe('[{"a":"x","m":[2],"z":1},{"a":"y","m":[3],"z":4},{"a":"w","m":[5],"z":6}]');
+  });
 });
 
 describe('canonicalJson against a reference', () => {
