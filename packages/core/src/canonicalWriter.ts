@@ -1,3 +1,4 @@
+import { escapedRoom, utf8Room, writeEscaped, writeUtf8 } from './jsonBytes.js';
 import { type KeyOrder, quote, sameKeys, shapeOf } from './keyShapes.js';
 import {
   checkScalar,
@@ -11,10 +12,6 @@ import {
 
 /** Takes each full buffer of canonical JSON as UTF-8 bytes (never inside a character); valid only during the call. */
 export type Flush = (bytes: Uint8Array) => void;
-
-// Room for one more text of `chars` UTF-16 code units: at most 3 UTF-8 bytes each (a surrogate
-// pair is 2 units for 4 bytes), and the text's quotes.
-const utf8Room = (chars: number): number => chars * 3 + 2;
 
 // Writes canonical JSON by hand as UTF-8 into a byte buffer, handing full buffers to `flush` (a
 // hash takes the bytes as they are, so the text is never built as a string and then encoded: the
@@ -94,47 +91,27 @@ export class CanonicalWriter {
     this.bytes[this.length++] = code;
   }
 
-  // Text that is already JSON (a number, a quoted key, a string JSON.stringify escaped), as UTF-8.
-  // It holds no lone surrogate: JSON.stringify escapes them, and `quote` sends every string with
-  // a surrogate through it.
+  // Text that is already JSON (a number, a quoted key, `true`), as UTF-8.
   #text(text: string): void {
     this.#reserve(utf8Room(text.length));
-    const bytes = this.bytes;
-    let at = this.length;
-    for (let index = 0; index < text.length; index++) {
-      let code = text.charCodeAt(index);
-      if (code < 0x80) {
-        bytes[at++] = code;
-      } else if (code < 0x800) {
-        bytes[at++] = 0xc0 | (code >> 6);
-        bytes[at++] = 0x80 | (code & 0x3f);
-      } else if (code >= 0xd800 && code <= 0xdbff) {
-        code = 0x10000 + ((code - 0xd800) << 10) + (text.charCodeAt(++index) - 0xdc00);
-        bytes[at++] = 0xf0 | (code >> 18);
-        bytes[at++] = 0x80 | ((code >> 12) & 0x3f);
-        bytes[at++] = 0x80 | ((code >> 6) & 0x3f);
-        bytes[at++] = 0x80 | (code & 0x3f);
-      } else {
-        bytes[at++] = 0xe0 | (code >> 12);
-        bytes[at++] = 0x80 | ((code >> 6) & 0x3f);
-        bytes[at++] = 0x80 | (code & 0x3f);
-      }
-    }
-    this.length = at;
+    this.length = writeUtf8(text, this.bytes, this.length);
   }
 
   // A string value between quotes. Plain ASCII (most payload strings) is copied as it is scanned;
-  // anything else is written as JSON.stringify quotes it, like `quote`.
+  // from the first character that is not, the rest is written with JSON.stringify's escapes.
   #string(text: string): void {
     this.#reserve(utf8Room(text.length));
-    const bytes = this.bytes;
+    let bytes = this.bytes;
     let at = this.length;
     bytes[at++] = 0x22;
     for (let index = 0; index < text.length; index++) {
       const code = text.charCodeAt(index);
       if (code < 0x20 || code === 0x22 || code === 0x5c || code >= 0x80) {
-        this.#text(quote(text));
-        return;
+        this.length = at;
+        this.#reserve(escapedRoom(text.length - index));
+        bytes = this.bytes;
+        at = writeEscaped(text, index, bytes, this.length);
+        break;
       }
       bytes[at++] = code;
     }

@@ -145,6 +145,13 @@ describe('canonicalJson edge keys', () => {
     expect(canonicalJson(value)).toBe('{"a":1,"c":3}');
   });
 
+  it('escapes a string as JSON.stringify does from its first character that is not plain ASCII', () => {
+    const text = 'plain "quoted" \\ \b\t\n\f\r\u0001\u001f\u007f é € 😀 \ud800 x \udc00';
+
+    expect(canonicalJson({ text, [text]: 1 })).toBe(`{${JSON.stringify(text)}:1,"text":${JSON.stringify(text)}}`);
+    expect(canonicalJson([`${text}\ud83d`])).toBe(`[${JSON.stringify(`${text}\ud83d`)}]`);
+  });
+
   it('writes values by key in canonical order for objects of one shape listed in different orders', () => {
     const value = [
       { z: 1, a: 'x', m: [2] },
