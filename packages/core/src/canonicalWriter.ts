@@ -1,5 +1,5 @@
 import { escapedRoom, utf8Room, writeEscaped, writeUtf8 } from './jsonBytes.js';
-import { type KeyOrder, quote, sameKeys, shapeOf } from './keyShapes.js';
+import { type KeyOrder, type Opening, quote, sameKeys, shapeOf } from './keyShapes.js';
 import {
   checkScalar,
   fromNonPlain,
@@ -19,11 +19,13 @@ export type Flush = (bytes: Uint8Array) => void;
 // quoted once per shape: arrays of records share one, so most objects cost a key comparison per property.
 export class CanonicalWriter {
   bytes: Uint8Array;
+  // The same bytes, to write 32-bit words at any offset.
+  #view: DataView;
   length = 0;
   // The keys of the last object seen and their members' openings (`{"a":`, `,"b":`) in
   // canonical order, with the keys in that order.
   #lastKeys: readonly string[] = [];
-  #openings: readonly Uint8Array[] = [];
+  #openings: readonly Opening[] = [];
   #ordered: readonly string[] = [];
   #positions: readonly number[] = [];
   readonly #codeUnit: boolean;
@@ -33,6 +35,7 @@ export class CanonicalWriter {
     this.#codeUnit = order === 'codeUnit';
     this.#flush = flush;
     this.bytes = bytes;
+    this.#view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   }
 
   // Makes room for `bytes` more: hands the full buffer to `flush`, or grows it.
@@ -46,12 +49,17 @@ export class CanonicalWriter {
     const grown = new Uint8Array(Math.max(this.bytes.length * 2, this.length + bytes));
     grown.set(this.bytes.subarray(0, this.length));
     this.bytes = grown;
+    this.#view = new DataView(grown.buffer);
   }
 
-  #copy(source: Uint8Array): void {
-    this.#reserve(source.length);
-    this.bytes.set(source, this.length);
-    this.length += source.length;
+  // Writes whole words: the padding past the opening is overwritten by what follows.
+  #copy(opening: Opening): void {
+    const words = opening.words;
+    this.#reserve(words.length * 4);
+    const view = this.#view;
+    let at = this.length;
+    for (let index = 0; index < words.length; index++, at += 4) view.setUint32(at, words[index] as number, true);
+    this.length += opening.length;
   }
 
   // A number as JSON.stringify writes it; the digits of a safe integer without a string.
@@ -202,7 +210,7 @@ export class CanonicalWriter {
         const item = inOrder ? values[positions[index] as number] : input[key];
         if (item === undefined) continue;
         // The shape's openings hold for every member written; an undefined member before shifts them.
-        if ((written === 0) === (index === 0)) this.#copy(openings[index] as Uint8Array);
+        if ((written === 0) === (index === 0)) this.#copy(openings[index] as Opening);
         else this.#text(`${written === 0 ? '{' : ','}${quote(key)}:`);
         written++;
         this.write(item, depth + 1);
