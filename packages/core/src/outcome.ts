@@ -7,7 +7,13 @@ import type { ResolvedOptions } from './options.js';
 import type { IdempotencyRecord } from './record.js';
 import { encodeResult } from './result.js';
 import type { Completion } from './store.js';
-import { completeWithRetries, type StoreAccess } from './storeRetries.js';
+import {
+  type CompletionOutcome,
+  completed,
+  completeWithRetries,
+  retryComplete,
+  type StoreAccess,
+} from './storeRetries.js';
 
 /** Where an outcome goes: the store, and this container's cache of results. */
 export type OutcomeStore = StoreAccess &
@@ -38,19 +44,6 @@ const clip = (text: string): string => (text.length > MAX_REASON_CHARS ? `${text
  */
 export const storeOutcome = async (options: OutcomeStore, lock: HeldLock, outcome: CallOutcome): Promise<Decision> => {
   const expiresAtSec = Math.floor(options.clock.now() / 1000) + options.expiresAfterSeconds;
-  const tried = await tryToStore(options, lock, outcome, expiresAtSec);
-  if (typeof tried === 'string') return tried;
-  return markNotStored(options, lock, tried, expiresAtSec);
-};
-
-// Stores the outcome; returns why it can never be stored instead, when that is so.
-const tryToStore = async (
-  options: OutcomeStore,
-  lock: HeldLock,
-  outcome: CallOutcome,
-  expiresAtSec: number,
-): Promise<Decision | NotStored> => {
-  const { localCache } = options;
   const what = 'result' in outcome ? 'result' : 'error';
   const { key, owner } = lock;
   let completion: Completion;
@@ -60,22 +53,35 @@ const tryToStore = async (
         ? { key, owner, expiresAtSec, data: encodeResult(outcome.result), error: undefined }
         : { key, owner, expiresAtSec, data: undefined, error: encodeError(outcome.error) };
   } catch (error) {
-    return { reason: clip(`the ${what} is not JSON-serialisable (${(error as Error).message})`) };
+    const reason = clip(`the ${what} is not JSON-serialisable (${(error as Error).message})`);
+    return markNotStored(options, lock, { reason }, expiresAtSec);
   }
-  const stored = await completeWithRetries(options, completion, lock.heldUntilMs());
+  // The first write is made here, and the retries (completeWithRetries) entered only after a
+  // failure: one async step less on every call.
+  let stored: CompletionOutcome;
+  try {
+    stored = completed(options.logger, key, await options.store.complete(completion));
+  } catch (error) {
+    stored = await retryComplete(options, completion, lock.heldUntilMs(), error);
+  }
   if (stored === 'stored') {
     const { data, error } = completion;
-    localCache?.set(lock.key, { data, error, expiresAtSec, validation: lock.validation });
+    options.localCache?.set(key, { data, error, expiresAtSec, validation: lock.validation });
     return 'executed';
   }
   if (stored === 'lock-lost') return 'lock-taken-over';
   if (stored === 'failed') return 'executed';
   const { rejected } = stored;
-  return {
-    reason: clip(`the store refused the ${what}: ${rejected.message}`),
-    sizeBytes: rejected.sizeBytes,
-    limitBytes: rejected.limitBytes,
-  };
+  return markNotStored(
+    options,
+    lock,
+    {
+      reason: clip(`the store refused the ${what}: ${rejected.message}`),
+      sizeBytes: rejected.sizeBytes,
+      limitBytes: rejected.limitBytes,
+    },
+    expiresAtSec,
+  );
 };
 
 const markNotStored = async (
