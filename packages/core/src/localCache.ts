@@ -26,7 +26,7 @@ export class LocalCache {
   readonly #entries = new Map<string, CachedResult>();
   // Parsed results of entries replayed at least once: copying one is about ten times cheaper
   // than parsing its text again (128 KB of order lines: 0.03 ms against 0.4 ms).
-  readonly #parsed = new WeakMap<CachedResult, unknown>();
+  readonly #parsed = new WeakMap<CachedResult, Parsed>();
   readonly #maxEntries: number;
   readonly #maxBytes: number;
   #bytes = 0;
@@ -78,13 +78,15 @@ export class LocalCache {
    */
   result(key: string, entry: CachedResult): unknown {
     if (entry.data === undefined) return undefined;
-    if (this.#parsed.has(entry)) return copyJson(this.#parsed.get(entry));
-    const parsed: unknown = JSON.parse(entry.data);
-    if (this.#entries.get(key) !== entry) return parsed;
-    this.#parsed.set(entry, parsed);
+    const known = this.#parsed.get(entry);
+    if (known !== undefined) return copyByPlan(known.value, known.plan);
+    const value: unknown = JSON.parse(entry.data);
+    if (this.#entries.get(key) !== entry) return value;
+    const plan = planOf(value);
+    this.#parsed.set(entry, { value, plan });
     this.#bytes += parsedSize(entry);
     this.#evict();
-    return copyJson(parsed);
+    return copyByPlan(value, plan);
   }
 
   delete(key: string): void {
@@ -107,26 +109,54 @@ export class LocalCache {
 const sizeOf = (entry: CachedResult): number => ((entry.data?.length ?? 0) + (entry.error?.length ?? 0)) * 2 + 64;
 const parsedSize = (entry: CachedResult): number => (entry.data?.length ?? 0) * 2;
 
-// A deep copy of a value made by JSON.parse (plain objects, arrays, primitives). Spread and
-// slice copy an object's own properties natively (a `__proto__` key from JSON.parse stays an
-// own data property, and assigning it again then sets that property, not the prototype); only
-// the nested objects are walked: 128 KB of order lines took 120 µs to copy key by key, now 30.
-const copyJson = (value: unknown): unknown => {
-  if (typeof value !== 'object' || value === null) return value;
+// Where a value made by JSON.parse holds objects: `flat` for a primitive, or for an object or array
+// without nested objects (a shallow copy of it is a deep one); otherwise the keys or indexes of
+// its nested objects and their plans. Worked out once per cached result, which never changes.
+type Plan = typeof flat | { readonly at: readonly (string | number)[]; readonly plans: readonly Plan[] };
+const flat = null;
+
+interface Parsed {
+  readonly value: unknown;
+  readonly plan: Plan;
+}
+
+const planOf = (value: unknown): Plan => {
+  if (typeof value !== 'object' || value === null) return flat;
+  const at: (string | number)[] = [];
+  const plans: Plan[] = [];
   if (Array.isArray(value)) {
-    const copy = value.slice();
-    for (let index = 0; index < copy.length; index++) {
-      const item: unknown = copy[index];
-      if (typeof item === 'object' && item !== null) copy[index] = copyJson(item);
+    for (let index = 0; index < value.length; index++) {
+      const item: unknown = value[index];
+      if (typeof item === 'object' && item !== null) {
+        at.push(index);
+        plans.push(planOf(item));
+      }
     }
-    return copy;
+  } else {
+    for (const key of Object.keys(value)) {
+      const item = (value as Record<string, unknown>)[key];
+      if (typeof item === 'object' && item !== null) {
+        at.push(key);
+        plans.push(planOf(item));
+      }
+    }
   }
-  const copy: Record<string, unknown> = { ...(value as Record<string, unknown>) };
-  const keys = Object.keys(copy);
-  for (let index = 0; index < keys.length; index++) {
-    const key = keys[index] as string;
-    const item = copy[key];
-    if (typeof item === 'object' && item !== null) copy[key] = copyJson(item);
+  return at.length === 0 ? flat : { at, plans };
+};
+
+// A deep copy of a value made by JSON.parse (plain objects, arrays, primitives), following its
+// plan: spread and slice copy an object's own properties natively (a `__proto__` key from
+// JSON.parse stays an own data property, and assigning it again then sets that property, not the
+// prototype), and only the nested objects the plan names are copied again. 128 KB of order lines:
+// 64 µs walking every property for nested objects, 24 by the plan (1 KB: 0.55 µs, 0.22).
+const copyByPlan = (value: unknown, plan: Plan): unknown => {
+  if (typeof value !== 'object' || value === null) return value;
+  const copy = (Array.isArray(value) ? value.slice() : { ...value }) as Record<string | number, unknown>;
+  if (plan === flat) return copy;
+  const { at, plans } = plan;
+  for (let index = 0; index < at.length; index++) {
+    const where = at[index] as string | number;
+    copy[where] = copyByPlan(copy[where], plans[index] as Plan);
   }
   return copy;
 };
