@@ -10,6 +10,11 @@ import {
   withStep,
 } from './unrepresentable.js';
 
+// 1 for the ASCII characters JSON writes as they are: not a control character, quote or backslash.
+const PLAIN_ASCII = new Uint8Array(0x80).fill(1, 0x20);
+PLAIN_ASCII[0x22] = 0;
+PLAIN_ASCII[0x5c] = 0;
+
 /** Takes each full buffer of canonical JSON as UTF-8 bytes (never inside a character); valid only during the call. */
 export type Flush = (bytes: Uint8Array) => void;
 
@@ -114,7 +119,7 @@ export class CanonicalWriter {
     bytes[at++] = 0x22;
     for (let index = 0; index < text.length; index++) {
       const code = text.charCodeAt(index);
-      if (code < 0x20 || code === 0x22 || code === 0x5c || code >= 0x80) {
+      if (code >= 0x80 || PLAIN_ASCII[code] === 0) {
         this.length = at;
         this.#reserve(escapedRoom(text.length - index));
         bytes = this.bytes;
