@@ -69,6 +69,35 @@ describe('LocalCache', () => {
     expect(cache.get('a', 100_000)).toBeUndefined();
     expect(cache.size).toBe(0);
   });
+
+  it('copies every nested object or array of a result anew, at any depth, and keeps primitives as they are', () => {
+    const cache = new LocalCache({ maxEntries: 10, maxBytes: 1e6 });
+    const cached = entry('[1,[2,{"a":{"b":[3]}}],"s",{"__proto__":{"p":1}},[],{}]');
+    const primitive = entry('"text"');
+    cache.set('k', cached);
+    cache.set('p', primitive);
+    cache.result('k', cached);
+
+    const first = cache.result('k', cached) as [
+      number,
+      [number, { a: { b: number[] } }],
+      string,
+      object,
+      number[],
+      object,
+    ];
+    first[1][1].a.b.push(4);
+    // `__proto__` is an own data property here (JSON.parse made it), not the prototype.
+    (Object.getOwnPropertyDescriptor(first[3], '__proto__')?.value as { p: number }).p = 2;
+    first[4].push(5);
+    (first[5] as Record<string, number>).x = 1;
+    const second = cache.result('k', cached);
+
+    expect(second).toStrictEqual(JSON.parse(cached.data));
+    expect(Object.getPrototypeOf((second as object[])[3])).toBe(Object.prototype);
+    expect(cache.result('p', primitive)).toBe('text');
+    expect(cache.result('p', primitive)).toBe('text');
+  });
 });
 
 describe('local cache in the wrapper', () => {
