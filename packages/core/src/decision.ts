@@ -8,6 +8,8 @@
  * - `lock-taken-over`: the call ran, but another call had taken its expired lock, so its result was not stored;
  * - `result-not-stored`: the call ran, but its outcome cannot be stored (too large, not JSON); the record is
  *   completed without it, so the call does not run again and replays fail with `IdempotencyResultNotStoredError`;
+ * - `store-failed`: the store could not be read or written before the call ran (an
+ *   `IdempotencyPersistenceError` was thrown); the call did not run;
  * - `disabled`: `ONCELY_DISABLED=true`, the call ran unguarded;
  * - `no-key`: the payload had no key; the call ran unguarded, or failed with `requireKey`.
  */
@@ -19,6 +21,7 @@ export type Decision =
   | 'validation-failed'
   | 'lock-taken-over'
   | 'result-not-stored'
+  | 'store-failed'
   | 'disabled'
   | 'no-key';
 
@@ -69,6 +72,7 @@ const metricNames: Record<Decision, string> = {
   'validation-failed': 'IdempotencyValidationFailed',
   'lock-taken-over': 'IdempotencyLockTakenOver',
   'result-not-stored': 'IdempotencyResultNotStored',
+  'store-failed': 'IdempotencyStoreFailed',
   disabled: 'IdempotencyDisabled',
   'no-key': 'IdempotencyNoKey',
 };

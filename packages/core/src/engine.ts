@@ -115,7 +115,14 @@ export class IdempotencyEngine {
    */
   async start(payload: unknown, invocationContext: LambdaContextLike | DurableContextLike | undefined): Promise<Start> {
     const startedMs = this.#clock.now();
-    const verdict = await this.#begin(payload, invocationContext, startedMs);
+    let verdict: Verdict;
+    try {
+      verdict = await this.#begin(payload, invocationContext, startedMs);
+    } catch (error) {
+      // The store failed before the call could run (the lock write, a read while waiting).
+      this.#report((error as { key?: string }).key, 'store-failed', startedMs);
+      throw error;
+    }
     if (verdict.decision !== undefined) this.#report(verdict.key, verdict.decision, startedMs);
     if ('error' in verdict) throw verdict.error;
     return verdict.start;

@@ -1,4 +1,5 @@
 import { type DecisionEvent, errorNamed, type IdempotencyOptions, InMemoryStore, silentLogger } from '@oncely/core';
+import { FaultyStore } from '@oncely/core/testing';
 import { FakeClock, guardOn, lambdaContextOn } from './fakeClock.js';
 
 /** A guarded function (one container) that keeps the decisions it reported. */
@@ -144,6 +145,31 @@ const paths: [string, Path][] = [
   [
     'a call whose result cannot be stored',
     { decision: 'result-not-stored', arrange: async (guard) => once(guard(async () => ({ amount: 10n }))) },
+  ],
+  [
+    'a call whose lock writes all fail',
+    {
+      decision: 'store-failed',
+      arrange: async (guard) =>
+        once(
+          guard(ok, {
+            store: new FaultyStore(new InMemoryStore(), [{ operation: 'acquire', fault: 'fail', times: 99 }]),
+          }),
+        ),
+    },
+  ],
+  [
+    'a call whose store keeps failing while it waits',
+    {
+      decision: 'store-failed',
+      arrange: async (guard, clock) => {
+        const store = new FaultyStore(new InMemoryStore());
+        void guard(slow(clock, 200), { store })({ id: 1 });
+        await clock.advance(10);
+        store.inject({ operation: 'get', fault: 'fail', times: 99 });
+        return once(guard(ok, { store, whenInProgress: { waitMs: 1000 } }));
+      },
+    },
   ],
   [
     'a call that outlived its lock',
