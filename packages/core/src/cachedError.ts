@@ -1,4 +1,5 @@
 import { IdempotencyConfigError } from './errors.js';
+import type { ResolvedOptions } from './options.js';
 
 /**
  * An error replayed from the store (`cacheErrors`): it carries the first call's error name,
@@ -80,4 +81,23 @@ export const errorNamed = (...names: readonly string[]): ((error: unknown) => bo
   }
   const wanted = new Set(names);
   return (error) => wanted.has((error as { name?: unknown } | null)?.name as string);
+};
+
+// A throwing `cacheErrors` predicate counts as "do not cache": the lock is released and the
+// call's own error goes on.
+export const shouldCache = (
+  { cacheErrors, logger }: Pick<ResolvedOptions, 'cacheErrors' | 'logger'>,
+  key: string,
+  error: unknown,
+): boolean => {
+  if (cacheErrors === undefined) return false;
+  try {
+    return cacheErrors(error) === true;
+  } catch (predicateError) {
+    logger.error('The cacheErrors predicate threw; the error is not cached and the lock is released', {
+      key,
+      error: predicateError,
+    });
+    return false;
+  }
 };

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { shouldCache } from './cachedError.js';
 import { type Clock, systemClock } from './clock.js';
 import type { Decision } from './decision.js';
 import { continuedLockOwner, durableExecutionOf, durableOwner } from './durable.js';
@@ -14,14 +15,14 @@ import {
 import { LocalCache } from './localCache.js';
 import { hardDeadline, lockTerm } from './lockTerm.js';
 import { contextlessLock, type ResolvedOptions } from './options.js';
-import { type CallOutcome, type OutcomeStore, storeOutcome } from './outcome.js';
+import { type CallOutcome, type OutcomeStore, releaseLock, storeOutcome } from './outcome.js';
 import { claimDefaultKeyPrefix } from './prefixRegistry.js';
-import { canTakeOver, type IdempotencyRecord, isCompleted } from './record.js';
+import type { IdempotencyRecord } from './record.js';
 import { answerWith } from './responses.js';
 import type { AcquireResult, LockRequest } from './store.js';
-import { acquireWithRetries, asPersistenceError, DEADLINE_MARGIN_MS, retryAcquire } from './storeRetries.js';
-import { inProgressVerdict, type Replies, replayVerdict, type Verdict, validationVerdict } from './verdict.js';
-import { RecordPoller } from './waiting.js';
+import { acquireWithRetries, DEADLINE_MARGIN_MS, retryAcquire } from './storeRetries.js';
+import { type Replies, replayVerdict, type Verdict } from './verdict.js';
+import { RecordPoller, settle, type Waiting } from './waiting.js';
 
 export type { HeldLock } from './heldLock.js';
 
@@ -66,7 +67,8 @@ export class IdempotencyEngine {
   readonly #localCache: LocalCache | undefined;
   // Where outcomes are stored (the store, and this container's cache of results), and whence replays come.
   readonly #outcomes: OutcomeStore & Replies;
-  readonly #poller: RecordPoller;
+  // What a call that meets a lock it cannot take needs: the record's reader, the clock, the replies.
+  readonly #waiting: Waiting;
   readonly #ended = new WeakSet<HeldLock>();
 
   constructor(options: ResolvedOptions, { defaultKeyPrefix, frontDoor, guarded, clock = systemClock }: EngineSetup) {
@@ -75,7 +77,7 @@ export class IdempotencyEngine {
     this.#clock = clock;
     this.#localCache = options.localCache && new LocalCache(options.localCache);
     this.#outcomes = { ...options, clock, localCache: this.#localCache };
-    this.#poller = new RecordPoller(options.store, clock);
+    this.#waiting = { ...this.#outcomes, poller: new RecordPoller(options.store, clock) };
     if (options.keyPrefix === undefined) claimDefaultKeyPrefix(defaultKeyPrefix, frontDoor, guarded);
     if (options.disabled) {
       options.logger.warn(
@@ -217,7 +219,7 @@ export class IdempotencyEngine {
         const held = holdLock(this.#outcomes, fresh, lease, invocationContext);
         return { key, decision: undefined, start: { action: 'run', lock: held } };
       }
-      const settled = await this.#settle(acquired.existing, validation, waitUntilMs);
+      const settled = await settle(this.#waiting, acquired.existing, validation, waitUntilMs);
       if (settled !== 'retry') return settled;
     }
   }
@@ -235,7 +237,7 @@ export class IdempotencyEngine {
    * otherwise releases the lock so a retry can run. Never throws, so never masks the call's own error.
    */
   abandon(lock: HeldLock, error?: unknown): Promise<void> {
-    return this.#end(lock, error !== undefined && this.#shouldCache(lock.key, error) ? { error } : 'release');
+    return this.#end(lock, error !== undefined && shouldCache(this.#options, lock.key, error) ? { error } : 'release');
   }
 
   // Every call that held the lock ends here, once: its lease stops, its outcome is stored or its
@@ -245,81 +247,10 @@ export class IdempotencyEngine {
     this.#ended.add(lock);
     lock.end();
     const decision =
-      outcome === 'release' ? await this.#release(lock) : await storeOutcome(this.#outcomes, lock, outcome);
+      outcome === 'release'
+        ? await releaseLock(this.#outcomes, lock)
+        : await storeOutcome(this.#outcomes, lock, outcome);
     this.#report(lock.key, decision, lock.startedMs);
-  }
-
-  async #release(lock: HeldLock): Promise<Decision> {
-    const { logger, store } = this.#options;
-    try {
-      const outcome = await store.release(lock.key, lock.owner);
-      if (outcome === 'lock-lost') {
-        logger.warn('The lock was taken over before release; the newer record is left alone', { key: lock.key });
-      } else {
-        logger.debug('Lock released after a failed call', { key: lock.key });
-      }
-    } catch (releaseError) {
-      logger.error(`Could not release the lock; it frees itself at ${new Date(lock.heldUntilMs()).toISOString()}`, {
-        key: lock.key,
-        error: releaseError,
-      });
-    }
-    return 'executed';
-  }
-
-  // A throwing `cacheErrors` predicate counts as "do not cache": the lock is released and the
-  // call's own error goes on.
-  #shouldCache(key: string, error: unknown): boolean {
-    const { cacheErrors, logger } = this.#options;
-    if (cacheErrors === undefined) return false;
-    try {
-      return cacheErrors(error) === true;
-    } catch (predicateError) {
-      logger.error('The cacheErrors predicate threw; the error is not cached and the lock is released', {
-        key,
-        error: predicateError,
-      });
-      return false;
-    }
-  }
-
-  // Decides what a call does about a record it could not lock: replay, fail, or wait and retry.
-  // A waiter reads the record on the schedule of `nextReadMs`, never past the holder's lock
-  // (a crashed holder is taken over as its lock ends) nor past its own deadline.
-  async #settle(
-    existing: IdempotencyRecord,
-    validation: string | undefined,
-    waitUntilMs: number | undefined,
-  ): Promise<Verdict | 'retry'> {
-    const { key } = existing;
-    let record: IdempotencyRecord | undefined = existing;
-    let waited = false;
-    let holder = existing.owner;
-    let waitingSinceMs = this.#clock.now();
-    for (;;) {
-      const nowMs = this.#clock.now();
-      if (record === undefined || canTakeOver(record, nowMs)) return 'retry';
-      if (isCompleted(record, nowMs))
-        return replayVerdict(this.#outcomes, record, validation, waited ? 'waited' : 'replayed');
-      const invalid = validationVerdict(record, validation);
-      if (invalid !== undefined) return invalid;
-      if (waitUntilMs === undefined || nowMs >= waitUntilMs)
-        return inProgressVerdict(record, waitUntilMs !== undefined);
-      if (record.owner !== holder) {
-        // Another call took the key over: its run has just begun.
-        holder = record.owner;
-        waitingSinceMs = nowMs;
-      }
-      // A lock without an end (an old Powertools record) holds until the record expires.
-      const lockEndsMs = record.lockedUntilMs === undefined ? record.expiresAtSec * 1000 : record.lockedUntilMs + 1;
-      this.#options.logger.debug('Waiting for the call in progress', { key });
-      try {
-        record = await this.#poller.next(key, waitingSinceMs, Math.min(waitUntilMs, lockEndsMs));
-      } catch (error) {
-        throw asPersistenceError(error, key, 'reading the record');
-      }
-      waited = true;
-    }
   }
 
   #waitDeadline(waitMs: number, context: LambdaContextLike | undefined): number {

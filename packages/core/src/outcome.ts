@@ -146,3 +146,24 @@ export const notStoredError = (record: IdempotencyRecord): IdempotencyResultNotS
     },
   );
 };
+
+/**
+ * Releases the lock of a call that failed (its error not cached), so a retry can run. Never
+ * throws: a release that fails leaves the lock to expire. Returns the decision to report.
+ */
+export const releaseLock = async ({ logger, store }: StoreAccess, lock: HeldLock): Promise<Decision> => {
+  try {
+    const outcome = await store.release(lock.key, lock.owner);
+    if (outcome === 'lock-lost') {
+      logger.warn('The lock was taken over before release; the newer record is left alone', { key: lock.key });
+    } else {
+      logger.debug('Lock released after a failed call', { key: lock.key });
+    }
+  } catch (releaseError) {
+    logger.error(`Could not release the lock; it frees itself at ${new Date(lock.heldUntilMs()).toISOString()}`, {
+      key: lock.key,
+      error: releaseError,
+    });
+  }
+  return 'executed';
+};

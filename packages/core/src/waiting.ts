@@ -1,6 +1,8 @@
 import type { Clock } from './clock.js';
-import type { IdempotencyRecord } from './record.js';
+import { canTakeOver, type IdempotencyRecord, isCompleted } from './record.js';
 import type { IdempotencyStore } from './store.js';
+import { asPersistenceError } from './storeRetries.js';
+import { inProgressVerdict, type Replies, replayVerdict, type Verdict, validationVerdict } from './verdict.js';
 
 // A waiter reads the record again after a delay proportional to how long it has waited: a call
 // that has run 200 ms is answered within about half of that after it ends, one that has run 5 s
@@ -121,3 +123,44 @@ export class RecordPoller {
     }
   }
 }
+
+/** What a call that meets a lock it cannot take needs: the clock, the record's reader, the replies. */
+export type Waiting = Replies & { readonly clock: Clock; readonly poller: RecordPoller };
+
+// Decides what a call does about a record it could not lock: replay, fail, or wait and retry.
+// A waiter reads the record on the schedule of `nextReadMs`, never past the holder's lock
+// (a crashed holder is taken over as its lock ends) nor past its own deadline.
+export const settle = async (
+  waiting: Waiting,
+  existing: IdempotencyRecord,
+  validation: string | undefined,
+  waitUntilMs: number | undefined,
+): Promise<Verdict | 'retry'> => {
+  const { key } = existing;
+  let record: IdempotencyRecord | undefined = existing;
+  let waited = false;
+  let holder = existing.owner;
+  let waitingSinceMs = waiting.clock.now();
+  for (;;) {
+    const nowMs = waiting.clock.now();
+    if (record === undefined || canTakeOver(record, nowMs)) return 'retry';
+    if (isCompleted(record, nowMs)) return replayVerdict(waiting, record, validation, waited ? 'waited' : 'replayed');
+    const invalid = validationVerdict(record, validation);
+    if (invalid !== undefined) return invalid;
+    if (waitUntilMs === undefined || nowMs >= waitUntilMs) return inProgressVerdict(record, waitUntilMs !== undefined);
+    if (record.owner !== holder) {
+      // Another call took the key over: its run has just begun.
+      holder = record.owner;
+      waitingSinceMs = nowMs;
+    }
+    // A lock without an end (an old Powertools record) holds until the record expires.
+    const lockEndsMs = record.lockedUntilMs === undefined ? record.expiresAtSec * 1000 : record.lockedUntilMs + 1;
+    waiting.logger.debug('Waiting for the call in progress', { key });
+    try {
+      record = await waiting.poller.next(key, waitingSinceMs, Math.min(waitUntilMs, lockEndsMs));
+    } catch (error) {
+      throw asPersistenceError(error, key, 'reading the record');
+    }
+    waited = true;
+  }
+};
