@@ -1,93 +1,10 @@
-import {
-  httpResponses,
-  type IdempotencyError,
-  type IdempotencyOptions,
-  InMemoryStore,
-  type Responses,
-} from '@oncely/core';
-import { jmespath } from '@oncely/core/jmespath';
-import { deferred, lambdaContext } from './fixtures.js';
+import { type IdempotencyError, InMemoryStore, type Responses } from '@oncely/core';
+import { lambdaContext } from './fixtures.js';
 import { coreFrontDoors } from './frontDoors.js';
-import { apiGatewayEvent } from './policies.js';
-
-interface Answer {
-  statusCode: number;
-  headers: Record<string, string>;
-  body: string;
-}
-
-const created = async (event: { body: string }) => ({
-  statusCode: 201,
-  headers: { 'Content-Type': 'application/json' },
-  body: JSON.stringify({ captured: JSON.parse(event.body).amount }),
-});
 
 describe.each(coreFrontDoors)('responses through %s', (_door, wrap) => {
-  describe('httpResponses', () => {
-    const payments = (): IdempotencyOptions => ({
-      store: new InMemoryStore(),
-      key: 'headers.x-payment-id',
-      validate: jmespath('powertools_json(body).amount'),
-      responses: httpResponses,
-    });
-    const payment = (id: string | undefined, amount: number) =>
-      apiGatewayEvent({ amount }, id === undefined ? {} : { 'x-payment-id': id });
-
-    it('answers a replay with the stored response marked Idempotent-Replayed', async () => {
-      const handler = wrap(created, payments());
-
-      const first = (await handler(payment('p-1', 5), lambdaContext())) as Answer;
-      const replay = (await handler(payment('p-1', 5), lambdaContext())) as Answer;
-
-      expect(first.headers['Idempotent-Replayed']).toBeUndefined();
-      expect(replay).toEqual({ ...first, headers: { ...first.headers, 'Idempotent-Replayed': 'true' } });
-    });
-
-    it('answers a duplicate in progress with a 409 problem', async () => {
-      const gate = deferred();
-      const started = deferred();
-      const handler = wrap(async (event) => {
-        started.resolve();
-        await gate.promise;
-        return created(event);
-      }, payments());
-      const first = handler(payment('p-1', 5), lambdaContext());
-      await started.promise;
-
-      const duplicate = (await handler(payment('p-1', 5), lambdaContext())) as Answer;
-
-      expect(duplicate.statusCode).toBe(409);
-      expect(duplicate.headers['Retry-After']).toMatch(/^\d+$/);
-      expect(JSON.parse(duplicate.body)).toMatchObject({ type: 'urn:oncely:problem:in-progress', status: 409 });
-      gate.resolve();
-      await first;
-    });
-
-    it('answers a changed payload with a 422 problem', async () => {
-      const handler = wrap(created, payments());
-      await handler(payment('p-1', 5), lambdaContext());
-
-      const changed = (await handler(payment('p-1', 6), lambdaContext())) as Answer;
-
-      expect(changed.statusCode).toBe(422);
-      expect(JSON.parse(changed.body)).toMatchObject({ type: 'urn:oncely:problem:payload-mismatch', status: 422 });
-    });
-
-    it('answers a missing key with a 400 problem, without running the handler', async () => {
-      let runs = 0;
-      const handler = wrap(async () => {
-        runs += 1;
-        return { statusCode: 201 };
-      }, payments());
-
-      const missing = (await handler(payment(undefined, 5), lambdaContext())) as Answer;
-
-      expect(missing.statusCode).toBe(400);
-      expect(JSON.parse(missing.body)).toMatchObject({ type: 'urn:oncely:problem:bad-key', status: 400 });
-      expect(runs).toBe(0);
-    });
-  });
-
+  // httpResponses itself (409, 422, 400, Idempotent-Replayed) is checked on every front door by
+  // the policies suite (policies.ts, 'HTTP outcomes').
   describe('a Responses object of its own', () => {
     const seen: { errors: string[]; nowMs: number[] } = { errors: [], nowMs: [] };
     const wrapped: Responses = {
