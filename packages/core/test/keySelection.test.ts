@@ -264,3 +264,27 @@ describe('validate', () => {
     );
   });
 });
+
+// Records written before an upgrade must still replay: a key selected as 0.x's keyPath did
+// (JMESPath), as a dotted path, or by a function is the same key.
+describe('the same key, however it is selected', () => {
+  it('replays a record written through jmespath() from a dotted path and from a function', async () => {
+    const shared = new InMemoryStore();
+    let runs = 0;
+    const guard = (key: unknown) =>
+      makeIdempotent(
+        async (_event: { body: { order: { id: string } } }, _context?: unknown) => {
+          runs += 1;
+          return 'captured';
+        },
+        { store: shared, keyPrefix: 'payments', key: key as never },
+      );
+    const event = { body: { order: { id: 'o-1' } } };
+
+    await guard(jmespath('body.order.id'))(event, lambdaContext());
+    await guard('body.order.id')(event, lambdaContext());
+    await guard((payload: typeof event) => payload.body.order.id)(event, lambdaContext());
+
+    expect(runs).toBe(1);
+  });
+});
