@@ -3,14 +3,6 @@ import { lockTerm } from './lockTerm.js';
 import type { IdempotencyLogger } from './logger.js';
 import type { IdempotencyStore } from './store.js';
 
-/** A heartbeat lease: a short lock renewed while the call runs. */
-export interface LeaseOptions {
-  /** How long one lease lasts. A crashed or frozen call frees its key within this time. */
-  durationMs: number;
-  /** Renew the lease while the call runs (default true); `false` makes it a plain short lock. */
-  renew?: boolean;
-}
-
 // Renew three times per lease, so one lost renewal never lets the lease lapse.
 const RENEWALS_PER_LEASE = 3;
 
