@@ -73,7 +73,7 @@ export const retryAcquire = async (
 export type CompletionOutcome = 'stored' | 'lock-lost' | 'failed' | { readonly rejected: IdempotencyPersistenceError };
 
 /** False for a store error that the same request would meet again (see `IdempotencyPersistenceError.retryable`). */
-export const isRetryable = (error: unknown): boolean =>
+const isRetryable = (error: unknown): boolean =>
   !(
     isIdempotencyError(error) &&
     error.code === 'idempotency.persistence' &&
