@@ -4,7 +4,7 @@ import { type Clock, systemClock } from './clock.js';
 import type { Decision } from './decision.js';
 import { continuedLockOwner, durableExecutionOf, durableOwner } from './durable.js';
 import { IdempotencyPersistenceError } from './errors.js';
-import { confirmLease, type HeldLock, holdLock, type TakenLock } from './heldLock.js';
+import { confirmLease, endLock, type HeldLock, holdLock, type TakenLock } from './heldLock.js';
 import { identifyCall } from './identify.js';
 import {
   type DurableContextLike,
@@ -69,7 +69,6 @@ export class IdempotencyEngine {
   readonly #outcomes: OutcomeStore & Replies;
   // What a call that meets a lock it cannot take needs: the record's reader, the clock, the replies.
   readonly #waiting: Waiting;
-  readonly #ended = new WeakSet<HeldLock>();
 
   constructor(options: ResolvedOptions, { defaultKeyPrefix, frontDoor, guarded, clock = systemClock }: EngineSetup) {
     this.#options = options;
@@ -243,9 +242,7 @@ export class IdempotencyEngine {
   // Every call that held the lock ends here, once: its lease stops, its outcome is stored or its
   // lock released, and its decision is reported.
   async #end(lock: HeldLock, outcome: CallOutcome | 'release'): Promise<void> {
-    if (this.#ended.has(lock)) return;
-    this.#ended.add(lock);
-    lock.end();
+    if (!endLock(lock)) return;
     const decision =
       outcome === 'release'
         ? await releaseLock(this.#outcomes, lock)
