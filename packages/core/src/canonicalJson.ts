@@ -9,7 +9,7 @@ export type { KeyOrder } from './keyShapes.js';
 // a call made while one runs, from a getter in a payload, gets a buffer of its own). A payload
 // longer than that reaches a hash in pieces of this size.
 const BUFFER_BYTES = 64 * 1024;
-let spareBuffer: Uint8Array | undefined;
+let spare: { readonly bytes: Uint8Array; readonly view: DataView } | undefined;
 
 /**
  * Canonical JSON of `value` (see `canonicalJson`) as UTF-8 bytes, written in order: each full
@@ -24,15 +24,20 @@ let spareBuffer: Uint8Array | undefined;
  */
 export const writeCanonicalJson = (value: unknown, order: KeyOrder, flush?: Flush): Uint8Array | undefined => {
   if (value === undefined) return undefined;
-  const writer = new CanonicalWriter(order, flush, spareBuffer ?? new Uint8Array(BUFFER_BYTES));
-  spareBuffer = undefined;
+  const kept = spare;
+  const writer =
+    kept === undefined
+      ? new CanonicalWriter(order, flush, new Uint8Array(BUFFER_BYTES))
+      : new CanonicalWriter(order, flush, kept.bytes, kept.view);
+  spare = undefined;
   try {
     writer.write(value, 0);
   } catch (error) {
     if (error instanceof Unrepresentable) throw describe(error, value);
     throw error;
   } finally {
-    if (writer.bytes.length <= BUFFER_BYTES) spareBuffer = writer.bytes;
+    // A buffer outgrown (replaced by a larger one) is not kept.
+    if (writer.bytes.length <= BUFFER_BYTES) spare = kept ?? { bytes: writer.bytes, view: writer.view };
   }
   return writer.bytes.subarray(0, writer.length);
 };
