@@ -93,9 +93,22 @@ export class IdempotencyEngine {
   /** Runs `invoke` at most once per key and answers replays from the store. */
   async execute<T>(args: readonly unknown[], invoke: () => T | Promise<T>): Promise<T> {
     const { payloadArgument, responses } = this.#options;
-    const starting = this.start(args[payloadArgument], findInvocationContext(args));
-    // Without `responses`, the start is awaited directly: one async step less per call.
-    const start = await (responses === undefined ? starting : answerWith(responses, starting));
+    const payload = args[payloadArgument];
+    const invocationContext = findInvocationContext(args);
+    let start: Start;
+    if (responses === undefined) {
+      // `start`'s steps with its `#begin` awaited here: one async step less per call.
+      const startedMs = this.#clock.now();
+      let verdict: Verdict;
+      try {
+        verdict = await this.#begin(payload, invocationContext, startedMs);
+      } catch (error) {
+        throw this.#storeFailed(error, startedMs);
+      }
+      start = this.#conclude(verdict, startedMs);
+    } else {
+      start = await answerWith(responses, this.start(payload, invocationContext));
+    }
     if (start.action === 'replay') return start.result as T;
     if (start.action === 'run-unguarded') return invoke();
     let result: T;
@@ -120,10 +133,20 @@ export class IdempotencyEngine {
     try {
       verdict = await this.#begin(payload, invocationContext, startedMs);
     } catch (error) {
-      // The store failed before the call could run (the lock write, a read while waiting).
-      this.#report((error as { key?: string }).key, 'store-failed', startedMs);
-      throw error;
+      throw this.#storeFailed(error, startedMs);
     }
+    return this.#conclude(verdict, startedMs);
+  }
+
+  // The store failed before the call could run (the lock write, a read while waiting): reported, and rethrown.
+  #storeFailed(error: unknown, startedMs: number): unknown {
+    this.#report((error as { key?: string }).key, 'store-failed', startedMs);
+    return error;
+  }
+
+  // Reports the verdict's decision (a call that runs under the lock reports when it ends) and
+  // returns its start or throws its error.
+  #conclude(verdict: Verdict, startedMs: number): Start {
     if (verdict.decision !== undefined) this.#report(verdict.key, verdict.decision, startedMs);
     if ('error' in verdict) throw verdict.error;
     return verdict.start;
