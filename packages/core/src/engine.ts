@@ -140,7 +140,8 @@ export class IdempotencyEngine {
 
   // The store failed before the call could run (the lock write, a read while waiting): reported, and rethrown.
   #storeFailed(error: unknown, startedMs: number): unknown {
-    this.#report((error as { key?: string }).key, 'store-failed', startedMs);
+    // A store may reject with anything, `undefined` included.
+    this.#report((error as { key?: string } | null | undefined)?.key, 'store-failed', startedMs);
     return error;
   }
 

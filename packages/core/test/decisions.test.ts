@@ -159,6 +159,23 @@ const paths: [string, Path][] = [
     },
   ],
   [
+    'a call whose store rejects with nothing at all',
+    {
+      decision: 'store-failed',
+      arrange: async (guard) => {
+        const inner = new InMemoryStore();
+        const store = {
+          acquire: () => Promise.reject(undefined),
+          complete: inner.complete.bind(inner),
+          release: inner.release.bind(inner),
+          extend: inner.extend.bind(inner),
+          get: inner.get.bind(inner),
+        };
+        return once(guard(ok, { store }));
+      },
+    },
+  ],
+  [
     'a call whose store keeps failing while it waits',
     {
       decision: 'store-failed',
